@@ -1,0 +1,199 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memoryNetwork, viewString, type MemoryNetwork, type MemoryNetworkOptions } from '../../src/messaging/memory.js';
+import type { MembershipView, MessageEvent } from '../../src/messaging/transport.js';
+
+/** Per node: the sequence of delivered broadcasts and installed views, as strings. */
+interface Harness {
+  net: MemoryNetwork;
+  names: string[];
+  trace: Map<string, string[]>;
+  views: Map<string, MembershipView[]>;
+  direct: Map<string, MessageEvent[]>;
+}
+
+async function cluster(names: string[], opts: MemoryNetworkOptions = {}): Promise<Harness> {
+  const net = memoryNetwork(opts);
+  const trace = new Map<string, string[]>();
+  const views = new Map<string, MembershipView[]>();
+  const direct = new Map<string, MessageEvent[]>();
+  for (const n of names) {
+    trace.set(n, []);
+    views.set(n, []);
+    direct.set(n, []);
+    const ep = net.endpoint(n);
+    ep.on('view', v => {
+      trace.get(n)!.push(`view ${viewString(v)}`);
+      views.get(n)!.push(v);
+    });
+    ep.on('message', m => {
+      if (m.kind === 'direct') direct.get(n)!.push(m);
+      else trace.get(n)!.push(`${m.ringId.rep}/${m.ringId.seq}#${m.seq} ${m.from}:${JSON.stringify(m.payload)}`);
+    });
+    await ep.start();
+  }
+  return { net, names, trace, views, direct };
+}
+
+function lastView(h: Harness, n: string): MembershipView | undefined {
+  return h.net.endpoint(n).view();
+}
+
+/** Everything delivered in ring `ring` by node n (messages only). */
+function ringMessages(h: Harness, n: string, ring: string): string[] {
+  return h.trace.get(n)!.filter(l => l.startsWith(`${ring}#`));
+}
+
+test('all nodes install one view after the join delay, not before', async () => {
+  const h = await cluster(['a', 'b', 'c']);
+  assert.equal(lastView(h, 'a'), undefined);
+  await h.net.runFor(50);
+  assert.equal(lastView(h, 'a'), undefined, 'no view before joinTimeoutMs');
+  await h.net.runFor(200);
+  for (const n of h.names) assert.deepEqual(lastView(h, n)?.members, ['a', 'b', 'c']);
+  assert.deepEqual(lastView(h, 'a')?.ringId, lastView(h, 'c')?.ringId);
+});
+
+async function lossyRun(seed: number): Promise<Harness> {
+  const h = await cluster(['n1', 'n2', 'n3', 'n4'], { seed });
+  await h.net.runFor(200);
+  h.net.loss(0.2);
+  h.net.duplicate(0.2);
+  h.net.reorder(0.3);
+  h.net.delay(1, 8);
+  for (let i = 0; i < 30; i++) {
+    for (const n of h.names) {
+      assert.ok(h.net.endpoint(n).broadcast({ from: n, i, body: { list: [i, n] } }).ok);
+    }
+    await h.net.runFor(3);
+  }
+  await h.net.runFor(3000);
+  return h;
+}
+
+test('ordered delivery is identical on all members under loss, duplication and reorder', async () => {
+  const h = await lossyRun(7);
+  const ref = h.trace.get('n1')!;
+  assert.equal(ref.filter(l => l.includes('#')).length, 120, 'every message delivered exactly once');
+  for (const n of h.names) assert.deepEqual(h.trace.get(n), ref, `trace of ${n}`);
+  // Each sender's messages keep their sending order.
+  for (const s of h.names) {
+    const is = ref.filter(l => l.includes(` ${s}:`)).map(l => JSON.parse(l.slice(l.indexOf(':') + 1)).i as number);
+    assert.deepEqual(is, [...is].sort((x, y) => x - y));
+  }
+  const st = h.net.stats;
+  assert.ok(st.dropped > 0 && st.duplicated > 0 && st.retransmitted > 0, JSON.stringify(st));
+  // Faults were masked, and no extra view was needed.
+  assert.equal(h.views.get('n1')!.length, 1);
+});
+
+test('replaying a seed gives the same delivery trace; another seed differs in timing', async () => {
+  const a = await lossyRun(11);
+  const b = await lossyRun(11);
+  for (const n of a.names) assert.deepEqual(a.trace.get(n), b.trace.get(n));
+  assert.deepEqual(a.net.stats, b.net.stats);
+  const c = await lossyRun(12);
+  assert.notDeepEqual(a.net.stats, c.net.stats);
+});
+
+test('a crash is detected only after the token timeout, then survivors get a new view', async () => {
+  const h = await cluster(['a', 'b', 'c'], { tokenTimeoutMs: 1000 });
+  await h.net.runFor(200);
+  const first = lastView(h, 'a')!;
+  h.net.crash('c');
+  await h.net.runFor(900);
+  assert.deepEqual(lastView(h, 'a'), first, 'not detected before the timeout');
+  await h.net.runFor(300);
+  const v = lastView(h, 'a')!;
+  assert.deepEqual(v.members, ['a', 'b']);
+  assert.ok(v.ringId.seq > first.ringId.seq);
+  assert.deepEqual(lastView(h, 'b'), v);
+  assert.equal(lastView(h, 'c'), undefined, 'crashed endpoint lost its state');
+  // The survivors still order messages.
+  h.net.endpoint('b').broadcast('after');
+  await h.net.runFor(100);
+  assert.ok(h.trace.get('a')!.at(-1)!.endsWith('b:"after"'));
+  // Restart rejoins with a fresh run.
+  h.net.restart('c');
+  await h.net.runFor(300);
+  for (const n of h.names) assert.deepEqual(lastView(h, n)?.members, ['a', 'b', 'c']);
+});
+
+test('partition gives two views; heal merges them into one with a new ring id', async () => {
+  const h = await cluster(['a', 'b', 'c', 'd', 'e']);
+  await h.net.runFor(200);
+  h.net.partition([['a', 'b'], ['c', 'd', 'e']]);
+  await h.net.runFor(1500);
+  const left = lastView(h, 'a')!;
+  const right = lastView(h, 'c')!;
+  assert.deepEqual(left.members, ['a', 'b']);
+  assert.deepEqual(right.members, ['c', 'd', 'e']);
+  assert.notDeepEqual(left.ringId, right.ringId);
+  assert.deepEqual(lastView(h, 'b'), left);
+  assert.deepEqual(lastView(h, 'e'), right);
+  // Each side keeps working on its own.
+  h.net.endpoint('a').broadcast('left');
+  h.net.endpoint('d').broadcast('right');
+  await h.net.runFor(100);
+  assert.ok(h.trace.get('b')!.at(-1)!.endsWith('a:"left"'));
+  assert.ok(h.trace.get('e')!.at(-1)!.endsWith('d:"right"'));
+  h.net.heal();
+  await h.net.runFor(500);
+  const merged = lastView(h, 'a')!;
+  assert.deepEqual(merged.members, ['a', 'b', 'c', 'd', 'e']);
+  assert.ok(merged.ringId.seq > Math.max(left.ringId.seq, right.ringId.seq));
+  for (const n of h.names) assert.deepEqual(lastView(h, n), merged);
+});
+
+test('virtual synchrony: survivors deliver the same messages before the view change', async () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const h = await cluster(['a', 'b', 'c', 'd'], { seed });
+    await h.net.runFor(200);
+    h.net.loss(0.3);
+    h.net.reorder(0.2);
+    h.net.delay(1, 5);
+    const ring = `${lastView(h, 'a')!.ringId.rep}/${lastView(h, 'a')!.ringId.seq}`;
+    for (let i = 0; i < 20; i++) {
+      for (const n of h.names) if (!h.net.isCrashed(n)) h.net.endpoint(n).broadcast(`${n}${i}`);
+      if (i === 12) h.net.crash('a'); // the sequencer dies mid-stream
+      await h.net.runFor(5);
+    }
+    await h.net.runFor(3000);
+    const survivors = ['b', 'c', 'd'];
+    const ref = h.trace.get('b')!;
+    for (const n of survivors) assert.deepEqual(h.trace.get(n), ref, `seed ${seed}: trace of ${n}`);
+    const oldPart = ringMessages(h, 'b', ring);
+    assert.ok(oldPart.length > 0, `seed ${seed}: some messages delivered in the first ring`);
+    // Messages of survivors that were not ordered in the old ring arrive in the new one.
+    for (const n of survivors) {
+      for (let i = 0; i < 20; i++) assert.ok(ref.some(l => l.endsWith(`${n}:"${n}${i}"`)), `seed ${seed}: ${n}${i} delivered`);
+    }
+    assert.deepEqual(lastView(h, 'b')!.members, survivors);
+  }
+});
+
+test('direct messages are reliable and FIFO under loss and reorder', async () => {
+  const h = await cluster(['a', 'b'], { seed: 5 });
+  await h.net.runFor(200);
+  h.net.loss(0.3);
+  h.net.reorder(0.3);
+  h.net.duplicate(0.2);
+  for (let i = 0; i < 40; i++) assert.ok(h.net.endpoint('a').send('b', { i }).ok);
+  await h.net.runFor(2000);
+  assert.deepEqual(h.direct.get('b')!.map(m => (m.payload as { i: number }).i), Array.from({ length: 40 }, (_, i) => i));
+  assert.ok(h.direct.get('b')!.every(m => m.from === 'a' && m.kind === 'direct'));
+  const r = h.net.endpoint('a').send('zz', 1);
+  assert.equal(r.err && r.val.code, 'QUORATE_ERR_NOT_MEMBER');
+});
+
+test('bad payloads and stopped endpoints are errors, not exceptions', async () => {
+  const h = await cluster(['a']);
+  await h.net.runFor(200);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  const r = h.net.endpoint('a').broadcast(cyclic as never);
+  assert.equal(r.err && r.val.code, 'QUORATE_ERR_PAYLOAD');
+  await h.net.endpoint('a').stop();
+  const s = h.net.endpoint('a').broadcast(1);
+  assert.equal(s.err && s.val.code, 'QUORATE_ERR_NOT_STARTED');
+});
