@@ -45,19 +45,28 @@ export interface UnpackedNode {
   hasState: boolean;
   /** Remote/guest: the connection resource failed and must be recovered (node is "remote unclean"). */
   remoteRequiresReset: boolean;
-  /** Guest node: the container resource that hosts it; remote/guest: the connection resource id. */
-  readonly connectionResource?: string;
-  readonly containerResource?: string;
+  /** Remote/guest: the connection resource id. */
+  connectionResource?: string;
+  /** Guest: the container resource that hosts it. */
+  containerResource?: string;
   /**
    * Node attributes: permanent `<nodes>` instance_attributes merged with transient
    * attributes, plus the built-ins `#uname`, `#id`, `#kind`, `#is_dc`
    * (and `#cluster-name`, `#site-name` when configured).
    */
-  readonly attributes: Readonly<Record<string, string>>;
+  readonly attributes: Record<string, string>;
   /** Utilization capacities of the node. */
   readonly utilization: Readonly<Record<string, number>>;
-  /** Number of resources assigned/active here (filled by unpack: active count). */
+  /** Number of primitives active here. */
   activeResourceCount: number;
+  /** Never seen in status (internal to unpacking; Pacemaker's `unseen`). */
+  unseen: boolean;
+  /** History already unpacked (internal). */
+  unpacked: boolean;
+  /** Remote node: node_state says it was fenced (node_fenced attribute). */
+  remoteWasFenced: boolean;
+  /** A legacy `type="ping"` node: never runs resources. */
+  ping?: boolean;
 }
 
 // ---------------------------------------------------------------- resources
@@ -150,6 +159,21 @@ export interface UnpackedResource {
   readonly instance?: number;
   /** Role according to the history (the highest role on any node). */
   role: Role;
+  /** Role the history asks for next (Stopped after on-fail=stop, …); Unknown = no opinion. */
+  nextRole: Role;
+  /** Nodes where the resource's state is known (probed or run), in discovery order. */
+  readonly knownOn: string[];
+  /** In maintenance (resource meta, or cluster maintenance-mode). */
+  readonly maintenance: boolean;
+  /** A failure was ignored (on-fail=ignore): shown as "failure ignored". */
+  failureIgnored: boolean;
+  /** Clones: clone-max and clone-node-max. */
+  cloneMax?: number;
+  cloneNodeMax?: number;
+  /** Implicit resource (guest connection, bundle internals) that status output hides. */
+  internal: boolean;
+  /** Node of an in-flight (pending) non-probe operation. */
+  pendingNode?: string;
   /** Role requested by target-role meta (Started when unset). */
   readonly targetRole: Role;
   /** Nodes where the resource is active (primitives), in discovery order. */
@@ -179,9 +203,9 @@ export interface UnpackedResource {
   /** Node names where the resource was seen failed and stopped: "dangling" migration sources to clean up. */
   readonly dangling: string[];
   /** Container resource (for resources with `container` meta / bundle replicas). */
-  readonly container?: string;
+  container?: string;
   /** For guest/remote connection resources: the node name they make available. */
-  readonly remoteNode?: string;
+  remoteNode?: string;
   /** Default stickiness / priority / migration-threshold / failure-timeout (ms) resolved. */
   readonly stickiness: Score;
   readonly priority: Score;
@@ -211,6 +235,8 @@ export interface ClusterOptions {
   readonly placementStrategy: 'default' | 'utilization' | 'minimal' | 'balanced';
   readonly concurrentFencing: boolean;
   readonly stonithAction: string;
+  /** Nodes never seen in status are unclean until seen (default true). */
+  readonly startupFencing: boolean;
   /** All crm_config properties (after rule evaluation), raw strings. */
   readonly raw: Readonly<Record<string, string>>;
 }

@@ -1,0 +1,256 @@
+/**
+ * crm_mon-style status text, as `crm_simulate -S` 2.1.5 prints its
+ * "Current cluster status:" section (Pacemaker's pe_output.c, native.c,
+ * group.c, clone.c text formatters).
+ * @module
+ */
+import type { UnpackedCluster, UnpackedNode, UnpackedResource, Role } from '../unpack/types.js';
+import { compareNames } from '../unpack/nodes.js';
+import { ROLE_ORDER } from '../unpack/tree.js';
+
+/** Formats the node list and full resource list (without the section title). */
+export function formatStatus(c: UnpackedCluster): string[] {
+  const out: string[] = ['  * Node List:'];
+  out.push(...nodeList(c));
+  out.push('');
+  out.push('  * Full List of Resources:');
+  const lines: string[] = [];
+  for (const r of c.resources) {
+    if (r.internal) continue;
+    if (r.orphan && r.runningOn.length === 0) continue;
+    lines.push(...resourceLines(c, r, '    '));
+  }
+  if (lines.length === 0) lines.push('    * No resources');
+  out.push(...lines);
+  return out;
+}
+
+/** The whole "Current cluster status:" section. */
+export function formatCurrentStatus(c: UnpackedCluster): string {
+  return ['Current cluster status:', ...formatStatus(c), ''].join('\n');
+}
+
+function nodeList(c: UnpackedCluster): string[] {
+  const out: string[] = [];
+  const online: string[] = [], offline: string[] = [], ronline: string[] = [], roffline: string[] = [], gonline: string[] = [];
+  for (const n of c.nodes) {
+    if (n.unclean || n.pending || (n.standbyOnFail && n.online) || n.standby || n.maintenance) {
+      out.push(`    * Node ${n.name}: ${nodeMode(c, n)}`);
+    } else if (n.online) {
+      (n.kind === 'guest' ? gonline : n.kind === 'remote' ? ronline : online).push(n.name);
+    } else if (n.kind === 'remote') roffline.push(n.name);
+    else if (n.kind === 'member') offline.push(n.name);
+  }
+  if (online.length) out.push(`    * Online: [ ${online.join(' ')} ]`);
+  if (offline.length) out.push(`    * OFFLINE: [ ${offline.join(' ')} ]`);
+  if (ronline.length) out.push(`    * RemoteOnline: [ ${ronline.join(' ')} ]`);
+  if (roffline.length) out.push(`    * RemoteOFFLINE: [ ${roffline.join(' ')} ]`);
+  if (gonline.length) out.push(`    * GuestOnline: [ ${gonline.join(' ')} ]`);
+  return out;
+}
+
+function nodeMode(c: UnpackedCluster, n: UnpackedNode): string {
+  if (n.unclean) return n.online ? 'UNCLEAN (online)' : n.pending ? 'UNCLEAN (pending)' : 'UNCLEAN (offline)';
+  if (n.pending) return 'pending';
+  if (n.standbyOnFail && n.online) return 'standby (on-fail)';
+  if (n.standby) {
+    if (!n.online) return 'OFFLINE (standby)';
+    return n.activeResourceCount > 0 ? 'standby (with active resources)' : 'standby';
+  }
+  if (n.maintenance) return n.online ? 'maintenance' : 'OFFLINE (maintenance)';
+  void c;
+  return n.online ? 'online' : 'OFFLINE';
+}
+
+function displayRole(r: UnpackedResource): Role {
+  let top = r;
+  while (top.parent) top = top.parent;
+  if (r.role === 'Started' && top.promotable) return 'Unpromoted';
+  return r.role === 'Unknown' ? 'Stopped' : r.role;
+}
+
+const PENDING_STATE: Record<string, string> = {
+  start: 'Starting', stop: 'Stopping', migrate_to: 'Migrating', migrate_from: 'Migrating', promote: 'Promoting', demote: 'Demoting',
+};
+const PENDING_ACTION: Record<string, string> = { monitor: 'Monitoring', notify: 'Notifying', probe: 'Checking' };
+
+/** One primitive's line text (without the bullet). */
+export function primitiveText(c: UnpackedCluster, r: UnpackedResource, name: string, withNode: boolean): string {
+  const prov = r.class === 'ocf' || r.provider ? `:${r.provider ?? ''}` : '';
+  let s = `${name}\t(${r.class ?? 'unknown'}${r.class === 'ocf' || r.provider ? prov : ''}:${r.type ?? 'unknown'}):\t`;
+  const multiple = r.runningOn.length > 1;
+  let nodeName: string | undefined = !multiple ? (r.runningOn[0] ?? r.pendingNode) : undefined;
+  if (!withNode) nodeName = undefined;
+  if (r.orphan) s += ' ORPHANED';
+  const role = displayRole(r);
+  if (r.failed) {
+    s += ' FAILED';
+    if (ROLE_ORDER[role] > ROLE_ORDER.Unpromoted) s += ` ${role}`;
+  } else {
+    s += ` ${(r.pendingTask && PENDING_STATE[r.pendingTask]) || role}`;
+  }
+  if (nodeName) s += ` ${nodeName}`;
+  const flags: string[] = [];
+  const node = nodeName ? c.nodes.find((n) => n.name === nodeName) : undefined;
+  if (node && !node.online && node.unclean) flags.push('UNCLEAN');
+  if (r.pendingTask && PENDING_ACTION[r.pendingTask]) flags.push(PENDING_ACTION[r.pendingTask]!);
+  const tr = r.meta['target-role']?.toLowerCase();
+  if (tr === 'stopped') flags.push('disabled');
+  else if ((tr === 'slave' || tr === 'unpromoted') && topPromotable(r)) flags.push(`target-role:${r.meta['target-role']}`);
+  if (r.blocked) flags.push('blocked');
+  else if (r.maintenance && !c.options.maintenanceMode) flags.push('maintenance');
+  else if (!r.managed) flags.push('unmanaged');
+  if (r.failureIgnored) flags.push('failure ignored');
+  if (flags.length) s += ` (${flags.join(', ')})`;
+  if (multiple) {
+    const desc = r.config.description;
+    if (desc) s += ` (${desc})`;
+    s += ` [ ${r.runningOn.join(' ')} ]`;
+  }
+  return s;
+}
+
+function topPromotable(r: UnpackedResource): boolean {
+  let t = r;
+  while (t.parent) t = t.parent;
+  return t.promotable;
+}
+
+function isActive(r: UnpackedResource): boolean {
+  if (r.variant === 'primitive') return r.runningOn.length > 0;
+  return r.children.some(isActive);
+}
+
+function allActive(r: UnpackedResource): boolean {
+  if (r.variant === 'primitive') return r.runningOn.length > 0;
+  return r.children.every(allActive);
+}
+
+function anyRec(r: UnpackedResource, f: (x: UnpackedResource) => boolean): boolean {
+  return f(r) || r.children.some((c) => anyRec(c, f));
+}
+
+function resourceLines(c: UnpackedCluster, r: UnpackedResource, indent: string): string[] {
+  switch (r.variant) {
+    case 'primitive': return [`${indent}* ${primitiveText(c, r, r.id, true)}`];
+    case 'group': return groupLines(c, r, indent, r.id);
+    case 'clone': return cloneLines(c, r, indent);
+    case 'bundle': return [`${indent}* Container bundle: ${r.id}`];
+  }
+}
+
+function groupLines(c: UnpackedCluster, g: UnpackedResource, indent: string, name: string): string[] {
+  const flags: string[] = [];
+  if (!g.managed) flags.push('unmanaged');
+  if (g.meta['target-role']?.toLowerCase() === 'stopped') flags.push('disabled');
+  const head = `${indent}* Resource Group: ${name}${flags.length ? ` (${flags.join(', ')})` : ''}:`;
+  const out = [head];
+  for (const ch of g.children) out.push(...resourceLines(c, ch, indent + '  '));
+  return out;
+}
+
+function cloneLines(c: UnpackedCluster, cl: UnpackedResource, indent: string): string[] {
+  const flags: string[] = [];
+  if (cl.promotable) flags.push('promotable');
+  if (cl.unique) flags.push('unique');
+  if (!cl.managed) flags.push('unmanaged');
+  if (cl.meta['target-role']?.toLowerCase() === 'stopped') flags.push('disabled');
+  const childId = (cl.config as { child: { id: string } }).child.id;
+  const out = [`${indent}* Clone Set: ${cl.id} [${childId}]${flags.length ? ` (${flags.join(', ')})` : ''}:`];
+  const inner = indent + '  ';
+  const promoted: string[] = [], started: string[] = [];
+  const stoppedIds: string[] = [];
+  for (const ch of cl.children) {
+    let full = false;
+    const partial = isActive(ch);
+    if (cl.unique) {
+      if (partial || !cl.orphan) full = !(ch.orphan && !partial);
+    } else if (ch.pendingTask && ch.pendingTask !== 'probe' && anyPending(ch)) {
+      full = true;
+    } else if (!partial) {
+      if (!ch.orphan) stoppedIds.push(ch.id);
+    } else if (anyRec(ch, (x) => x.orphan) || anyRec(ch, (x) => !x.managed) || anyRec(ch, (x) => x.failed)) {
+      full = true;
+    } else if (allActive(ch)) {
+      const locs = new Set<string>();
+      for (const x of walkAll(ch)) if (x.variant === 'primitive') for (const n of x.runningOn) locs.add(n);
+      if (locs.size === 1) {
+        const loc = [...locs][0]!;
+        const node = c.nodes.find((n) => n.name === loc);
+        if (node && !node.online && node.unclean) full = true;
+        else if (ROLE_ORDER[ch.role] > ROLE_ORDER.Unpromoted) promoted.push(loc);
+        else started.push(loc);
+      } else full = true;
+    } else full = true;
+    if (full) out.push(...instanceLines(c, ch, inner));
+  }
+  let active = 0;
+  const sortN = (a: string[]): string[] => [...a].sort(compareNames);
+  if (promoted.length) { out.push(`${inner}* Promoted: [ ${sortN(promoted).join(' ')} ]`); active += promoted.length; }
+  if (started.length) {
+    const label = cl.promotable
+      ? (['slave', 'unpromoted'].includes(cl.meta['target-role']?.toLowerCase() ?? '') ? 'Unpromoted (target-role)' : 'Unpromoted')
+      : 'Started';
+    out.push(`${inner}* ${label}: [ ${sortN(started).join(' ')} ]`);
+    active += started.length;
+  }
+  const disabled = cl.meta['target-role']?.toLowerCase() === 'stopped';
+  let stoppedMap: Map<string, string[]> | undefined;
+  if (stoppedIds.length) stoppedMap = new Map([['Stopped', stoppedIds]]);
+  if (!cl.unique && (cl.cloneMax ?? 0) > active) {
+    stoppedMap = new Map();
+    const allowed = c.options.symmetricCluster ? c.nodes.map((n) => n.name) : knownOn(cl);
+    const running = new Set(cl.runningOn);
+    for (const n of sortN(allowed)) {
+      if (running.has(n)) continue;
+      const probe = failedProbe(cl, n);
+      const state = probe !== undefined ? `Stopped (${probe})` : disabled ? 'Stopped (disabled)' : 'Stopped';
+      const l = stoppedMap.get(state) ?? [];
+      l.push(n);
+      stoppedMap.set(state, l);
+    }
+  }
+  if (stoppedMap) {
+    for (const state of [...stoppedMap.keys()].sort()) {
+      const nodes = stoppedMap.get(state)!;
+      if (nodes.length) out.push(`${inner}* ${state}: [ ${nodes.join(' ')} ]`);
+    }
+  }
+  return out;
+}
+
+function knownOn(cl: UnpackedResource): string[] {
+  const s = new Set<string>();
+  for (const x of walkAll(cl)) for (const n of x.knownOn) s.add(n);
+  return [...s];
+}
+
+const EXIT_TEXT: Record<number, string> = {
+  1: 'error', 2: 'invalid parameter', 3: 'unimplemented feature', 4: 'insufficient privileges',
+  5: 'not installed', 6: 'not configured', 7: 'not running', 8: 'promoted', 9: 'promoted (failed)',
+};
+
+function failedProbe(cl: UnpackedResource, node: string): string | undefined {
+  for (const x of walkAll(cl)) {
+    const h = x.history[node];
+    if (!h) continue;
+    for (const op of h.ops) {
+      if (op.operation === 'monitor' && op.interval === 0 && (op.rcCode === 5 || op.opStatus === 7)) return EXIT_TEXT[op.rcCode] ?? 'error';
+    }
+  }
+  return undefined;
+}
+
+function anyPending(r: UnpackedResource): boolean {
+  return r.pendingTask !== undefined;
+}
+
+function* walkAll(r: UnpackedResource): Generator<UnpackedResource> {
+  yield r;
+  for (const c of r.children) yield* walkAll(c);
+}
+
+function instanceLines(c: UnpackedCluster, r: UnpackedResource, indent: string): string[] {
+  if (r.variant === 'group') return groupLines(c, r, indent, r.id);
+  return [`${indent}* ${primitiveText(c, r, r.id, true)}`];
+}

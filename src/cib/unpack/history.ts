@@ -1,0 +1,250 @@
+/**
+ * Resource operation history: one resource's `lrm_rsc_op` entries on one node,
+ * replayed in call order to find its role there and any failure, following
+ * Pacemaker 2.1's unpack_rsc_op / remap_operation / update_resource_state /
+ * unpack_rsc_op_failure.
+ * @module
+ */
+import type { LrmRscOp } from '../types.js';
+import { parseInterval } from '../values.js';
+import { ROLE_ORDER, topOf } from './tree.js';
+import type { FailureRecord, OnFail, Role, UnpackedResource } from './types.js';
+
+/** Pacemaker's execution statuses (op-status). */
+export const ExecStatus = {
+  PENDING: -1, DONE: 0, CANCELLED: 1, TIMEOUT: 2, NOT_SUPPORTED: 3, ERROR: 4,
+  ERROR_HARD: 5, ERROR_FATAL: 6, NOT_INSTALLED: 7, NOT_CONNECTED: 8, INVALID: 9,
+} as const;
+
+/** Severity order of on-fail values (Pacemaker's enum action_fail_response). */
+const ON_FAIL_ORDER: Record<OnFail, number> = {
+  ignore: 0, demote: 1, restart: 2, block: 4, stop: 5, standby: 6, fence: 7,
+  'reset-remote': 8, 'restart-container': 9,
+};
+
+/** Expected result code from the transition key ("action:graph:target_rc:uuid"). */
+export function targetRc(op: LrmRscOp): number {
+  const key = op.transitionKey ?? op.transitionMagic?.split(';')[1];
+  if (!key) return -1;
+  const f = key.split(':');
+  const n = Number.parseInt(f[2] ?? '', 10);
+  return Number.isFinite(n) ? n : -1;
+}
+
+/** True for a probe: a one-shot monitor. */
+export function isProbe(op: LrmRscOp): boolean {
+  return op.operation === 'monitor' && op.interval === 0;
+}
+
+/** Orders ops by call-id; pending (-1) last; ties by last-rc-change. */
+export function sortOps(ops: readonly LrmRscOp[]): LrmRscOp[] {
+  return [...ops].sort((a, b) => {
+    const ca = a.callId < 0 ? Number.MAX_SAFE_INTEGER : a.callId;
+    const cb = b.callId < 0 ? Number.MAX_SAFE_INTEGER : b.callId;
+    if (ca !== cb) return ca - cb;
+    return (a.lastRcChange ?? 0) - (b.lastRcChange ?? 0);
+  });
+}
+
+/** What the cluster configuration says about failure handling. */
+export interface FailPolicy {
+  readonly stonithEnabled: boolean;
+  readonly opDefaults: Readonly<Record<string, string>>;
+}
+
+function intervalMs(s: string): number {
+  const r = parseInterval(s);
+  return r.ok ? r.val : 0;
+}
+
+/** on-fail for a task of a resource (configured op, op_defaults, Pacemaker defaults). */
+export function onFailFor(rsc: UnpackedResource, task: string, intMs: number, pol: FailPolicy): OnFail {
+  let v: string | undefined;
+  const name = task === 'migrate_to' || task === 'migrate_from' ? task : task;
+  for (const o of rsc.ops) {
+    if (o.name === name && intervalMs(o.interval) === intMs && o.onFail) { v = o.onFail; break; }
+  }
+  v ??= pol.opDefaults['on-fail'];
+  let r: OnFail;
+  switch (v) {
+    case 'ignore': case 'block': case 'stop': case 'standby': case 'fence': case 'demote': case 'restart-container':
+      r = v; break;
+    case 'restart': r = 'restart'; break;
+    default:
+      r = task === 'stop' ? (pol.stonithEnabled ? 'fence' : 'block') : 'restart';
+  }
+  if (r === 'fence' && !pol.stonithEnabled) r = task === 'stop' ? 'block' : 'stop';
+  if (rsc.remoteNode !== undefined && rsc.container === undefined && r === 'restart' && task !== 'stop') r = 'reset-remote';
+  if (rsc.container !== undefined && r === 'restart' && !rsc.remoteNode) {
+    // Resources inside a container recover by restarting the container.
+  }
+  return r;
+}
+
+/** Mutable state of one history replay. */
+export interface ReplayState {
+  role: Role;
+  onFail: OnFail;
+  lastFailure?: LrmRscOp;
+  failures: FailureRecord[];
+  pendingTask?: string;
+  migrateToSuccess?: LrmRscOp;
+  migrateFromOp?: LrmRscOp;
+  stopFailed: boolean;
+  failureIgnored: boolean;
+  nextRole: Role;
+  hardError: boolean;
+}
+
+function setActive(rsc: UnpackedResource, st: ReplayState): void {
+  st.role = topOf(rsc).promotable ? 'Unpromoted' : 'Started';
+}
+
+/**
+ * Replays ops (sorted) of one resource on one node. `isExpired` tells whether a
+ * failed op is older than failure-timeout.
+ */
+export function replay(
+  rsc: UnpackedResource, node: string, ops: readonly LrmRscOp[], pol: FailPolicy,
+  isExpired: (op: LrmRscOp) => boolean,
+): ReplayState {
+  const st: ReplayState = { role: 'Unknown', onFail: 'ignore', failures: [], stopFailed: false, failureIgnored: false, nextRole: 'Unknown', hardError: false };
+  for (const op of ops) unpackOp(rsc, node, op, st, pol, isExpired);
+  return st;
+}
+
+function unpackOp(
+  rsc: UnpackedResource, node: string, op: LrmRscOp, st: ReplayState, pol: FailPolicy,
+  isExpired: (op: LrmRscOp) => boolean,
+): void {
+  const task = op.operation;
+  let rc = op.rcCode;
+  let status = op.opStatus;
+  const target = targetRc(op);
+  const probe = isProbe(op);
+  if (task === 'notify' || (task === 'monitor' && op.interval > 0 && status === ExecStatus.CANCELLED)) return;
+
+  if (status === ExecStatus.PENDING) {
+    if (task === 'start') setActive(rsc, st);
+    else if (task === 'promote') st.role = 'Promoted';
+    if (st.pendingTask === undefined && (op.interval !== 0 || task !== 'monitor')) st.pendingTask = task;
+    return;
+  }
+  const failedResult = status !== ExecStatus.DONE || rc !== target;
+  if (status !== ExecStatus.NOT_INSTALLED && failedResult && isExpired(op)) return;
+  // Degraded results are informational: remap to their error-free equivalents.
+  if (rc === 190 && task === 'monitor') rc = 0;
+  else if (rc === 191 && task === 'monitor') rc = 8;
+
+  // remap_operation
+  if (status === ExecStatus.DONE || status === ExecStatus.ERROR) {
+    status = ExecStatus.DONE;
+    if (target < 0 || target !== rc) status = ExecStatus.ERROR;
+    switch (rc) {
+      case 0:
+        if (probe && target === 7) status = ExecStatus.DONE;
+        break;
+      case 7:
+        if (probe || target === rc || !rsc.managed) {
+          status = ExecStatus.DONE;
+          st.role = 'Stopped';
+          st.onFail = 'ignore';
+          st.nextRole = 'Unknown';
+        }
+        break;
+      case 8:
+        if (probe && rc !== target) status = ExecStatus.DONE;
+        st.role = 'Promoted';
+        break;
+      case 9:
+        st.role = 'Promoted';
+        status = ExecStatus.ERROR;
+        break;
+      case 6:
+        status = ExecStatus.ERROR_FATAL;
+        break;
+      case 3:
+        status = op.interval === 0 ? ExecStatus.ERROR_HARD : ExecStatus.NOT_SUPPORTED;
+        break;
+      case 5: case 2: case 4:
+        status = ExecStatus.ERROR_HARD;
+        break;
+      default:
+        if (status === ExecStatus.DONE && rc !== 0) status = ExecStatus.ERROR;
+    }
+  }
+
+  switch (status) {
+    case ExecStatus.CANCELLED:
+      return;
+    case ExecStatus.DONE:
+      updateState(rsc, node, op, task, rc, st);
+      return;
+    default: {
+      const strategy = onFailFor(rsc, task, op.interval, pol);
+      if (strategy === 'ignore' || (strategy === 'restart-container' && task === 'stop')) {
+        updateState(rsc, node, op, task, target, st);
+        st.failureIgnored = true;
+        st.failures.push({ node, op, task, intervalMs: op.interval, rc, opStatus: status, onFail: strategy, expired: false });
+        return;
+      }
+      if (status === ExecStatus.ERROR_HARD || status === ExecStatus.NOT_INSTALLED) st.hardError = true;
+      opFailure(rsc, node, op, task, rc, status, strategy, st);
+    }
+  }
+}
+
+function updateState(rsc: UnpackedResource, _node: string, op: LrmRscOp, task: string, rc: number, st: ReplayState): void {
+  let clear = false;
+  if (rc === 7) clear = true;
+  else if (rc === 5) st.role = 'Stopped';
+  else if (task === 'monitor') {
+    if (st.lastFailure && opKey(st.lastFailure) === opKey(op)) clear = true;
+    if (ROLE_ORDER[st.role] < ROLE_ORDER.Started) setActive(rsc, st);
+  } else if (task === 'start') { st.role = 'Started'; clear = true; }
+  else if (task === 'stop') { st.role = 'Stopped'; clear = true; }
+  else if (task === 'promote') { st.role = 'Promoted'; clear = true; }
+  else if (task === 'demote') { if (st.onFail === 'demote') clear = true; st.role = 'Unpromoted'; }
+  else if (task === 'migrate_from') { st.role = 'Started'; clear = true; st.migrateFromOp = op; }
+  else if (task === 'migrate_to') { st.migrateToSuccess = op; st.role = 'Started'; }
+  else if (ROLE_ORDER[st.role] < ROLE_ORDER.Started) setActive(rsc, st);
+
+  if (clear) {
+    switch (st.onFail) {
+      case 'stop': case 'fence': case 'standby':
+        break;
+      case 'reset-remote':
+        st.onFail = 'ignore'; st.nextRole = 'Unknown';
+        break;
+      default:
+        st.onFail = 'ignore'; st.nextRole = 'Unknown';
+    }
+  }
+}
+
+/** Operation key as Pacemaker names it: rsc_task_intervalMs (without rsc). */
+function opKey(op: LrmRscOp): string {
+  return `${op.operation}_${op.interval}`;
+}
+
+function opFailure(
+  rsc: UnpackedResource, node: string, op: LrmRscOp, task: string, rc: number, status: number, strategy: OnFail, st: ReplayState,
+): void {
+  st.lastFailure = op;
+  const probe = isProbe(op);
+  const masked = probe && (rc === 5 || status === ExecStatus.NOT_INSTALLED);
+  if (!masked) st.failures.push({ node, op, task, intervalMs: op.interval, rc, opStatus: status, onFail: strategy, expired: false });
+  if (ON_FAIL_ORDER[strategy] > ON_FAIL_ORDER[st.onFail]) st.onFail = strategy;
+  if (task === 'stop') st.stopFailed = true;
+  else if (task === 'promote') st.role = 'Promoted';
+  else if (task === 'demote') {
+    if (strategy === 'block') { st.role = 'Promoted'; st.nextRole = 'Stopped'; }
+    else if (rc === 7) st.role = 'Stopped';
+    else st.role = 'Unpromoted';
+  } else if (task === 'migrate_to' || task === 'migrate_from') {
+    // A failed migration leaves the resource possibly active here.
+  }
+  if (probe && rc === 5) st.role = 'Stopped';
+  else if (ROLE_ORDER[st.role] < ROLE_ORDER.Started) setActive(rsc, st);
+  if (strategy === 'stop') st.nextRole = 'Stopped';
+}

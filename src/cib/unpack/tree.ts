@@ -1,0 +1,219 @@
+/**
+ * Builds the resource tree from configuration: primitives (templates resolved),
+ * groups, clones with their instances (`child:N`) and bundles, with effective
+ * meta attributes (own, then inherited from the parent, then rsc_defaults).
+ * Mirrors Pacemaker's `pe__unpack_resource` and the variant unpackers.
+ * @module
+ */
+import type { Cib, Primitive, Group, Clone, Bundle, Resource, Template, NvSet } from '../types.js';
+import { INFINITY } from '../types.js';
+import { isTrue, parseScore, parseInterval } from '../values.js';
+import { flattenSets, type RulePredicate } from './nvs.js';
+import type { UnpackedResource, Role, ResourceVariant } from './types.js';
+
+/** Parses a role name as Pacemaker 2.1 accepts it (legacy Master/Slave too). */
+export function parseRole(s: string | undefined): Role | undefined {
+  if (s === undefined) return undefined;
+  switch (s.toLowerCase()) {
+    case 'stopped': return 'Stopped';
+    case 'started': return 'Started';
+    case 'slave': case 'unpromoted': return 'Unpromoted';
+    case 'master': case 'promoted': return 'Promoted';
+    default: return undefined;
+  }
+}
+
+/** Numeric order of roles (Pacemaker's enum rsc_role_e). */
+export const ROLE_ORDER: Record<Role, number> = { Unknown: 0, Stopped: 1, Started: 2, Unpromoted: 3, Promoted: 4 };
+
+function scoreOf(v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const r = parseScore(v);
+  return r.ok ? r.val : dflt;
+}
+
+function msOf(v: string | undefined): number {
+  if (v === undefined) return 0;
+  const r = parseInterval(v);
+  return r.ok ? r.val : 0;
+}
+
+/** Context for building. */
+export interface TreeContext {
+  readonly cib: Cib;
+  readonly ruleOk: RulePredicate;
+  readonly rscDefaults: Readonly<Record<string, string>>;
+  readonly templates: ReadonlyMap<string, Template>;
+  /** Count of nodes known so far, default clone-max. */
+  nodeCount: () => number;
+}
+
+/** Creates an empty mutable resource record. */
+export function newResource(
+  init: {
+    id: string; baseId: string; variant: ResourceVariant; config: Primitive | Group | Clone | Bundle;
+    parent?: UnpackedResource; meta: Record<string, string>; params: Record<string, string>;
+    class?: string; provider?: string; type?: string; ops?: Primitive['ops'];
+    promotable?: boolean; unique?: boolean; instance?: number; orphan?: boolean;
+  },
+  maintenanceMode: boolean,
+): UnpackedResource {
+  const meta = init.meta;
+  const managed = meta['is-managed'] === undefined ? true : isTrue(meta['is-managed']);
+  const maintenance = isTrue(meta['maintenance']) || maintenanceMode;
+  const mt = meta['migration-threshold'];
+  return {
+    id: init.id,
+    baseId: init.baseId,
+    variant: init.variant,
+    parent: init.parent,
+    children: [],
+    config: init.config,
+    class: init.class,
+    provider: init.provider,
+    type: init.type,
+    meta,
+    params: init.params,
+    ops: init.ops ?? [],
+    promotable: init.promotable ?? false,
+    unique: init.unique ?? false,
+    instance: init.instance,
+    role: 'Unknown',
+    nextRole: 'Unknown',
+    targetRole: parseRole(meta['target-role']) ?? 'Started',
+    runningOn: [],
+    roleOn: {},
+    history: {},
+    knownOn: [],
+    failed: false,
+    managed: managed && !maintenance,
+    maintenance,
+    orphan: init.orphan ?? false,
+    blocked: false,
+    failureIgnored: false,
+    failcount: {},
+    lastFailure: {},
+    failures: [],
+    dangling: [],
+    container: meta['container'],
+    stickiness: scoreOf(meta['resource-stickiness'] ?? meta['default-resource-stickiness'], 0),
+    priority: scoreOf(meta['priority'], 0),
+    migrationThreshold: scoreOf(meta['migration-threshold'], INFINITY) < 0 ? 0 : (mt === undefined ? INFINITY : scoreOf(mt, INFINITY)),
+    failureTimeoutMs: msOf(meta['failure-timeout']),
+    internal: false,
+  };
+}
+
+function metaOf(ctx: TreeContext, sets: readonly NvSet[], parent?: UnpackedResource): Record<string, string> {
+  const own = flattenSets(sets, ctx.ruleOk);
+  if (parent) for (const [k, v] of Object.entries(parent.meta)) if (!(k in own)) own[k] = v;
+  for (const [k, v] of Object.entries(ctx.rscDefaults)) if (!(k in own)) own[k] = v;
+  return own;
+}
+
+/** Resolves a primitive against its template (class/provider/type, sets and ops). */
+export function resolveTemplate(p: Primitive, templates: ReadonlyMap<string, Template>): Primitive {
+  if (!p.template) return p;
+  const t = templates.get(p.template);
+  if (!t) return p;
+  const ownOps = new Set(p.ops.map((o) => `${o.name}_${o.interval}`));
+  return {
+    ...p,
+    class: p.class ?? t.class,
+    provider: p.provider ?? t.provider,
+    type: p.type ?? t.type,
+    meta: [...p.meta, ...t.meta.map((s) => ({ ...s, score: (s.score ?? 0) - 1 }))],
+    instance: [...p.instance, ...t.instance.map((s) => ({ ...s, score: (s.score ?? 0) - 1 }))],
+    utilization: [...p.utilization, ...t.utilization],
+    ops: [...p.ops, ...t.ops.filter((o) => !ownOps.has(`${o.name}_${o.interval}`))],
+  };
+}
+
+function buildPrimitive(
+  ctx: TreeContext, raw: Primitive, parent: UnpackedResource | undefined, mm: boolean, suffix = '', instance?: number,
+): UnpackedResource {
+  const p = resolveTemplate(raw, ctx.templates);
+  const meta = metaOf(ctx, p.meta, parent);
+  const r = newResource({
+    id: p.id + suffix, baseId: p.id, variant: 'primitive', config: p, parent,
+    meta, params: flattenSets(p.instance, ctx.ruleOk),
+    class: p.class, provider: p.provider, type: p.type, ops: p.ops,
+    promotable: parent?.promotable ?? false, unique: parent?.unique ?? false, instance,
+  }, mm);
+  return r;
+}
+
+function buildGroup(
+  ctx: TreeContext, g: Group, parent: UnpackedResource | undefined, mm: boolean, suffix = '', instance?: number,
+): UnpackedResource {
+  const meta = metaOf(ctx, g.meta, parent);
+  const r = newResource({
+    id: g.id + suffix, baseId: g.id, variant: 'group', config: g, parent, meta,
+    params: flattenSets(g.instance, ctx.ruleOk),
+    promotable: parent?.promotable ?? false, unique: parent?.unique ?? false, instance,
+  }, mm);
+  for (const c of g.children) r.children.push(buildPrimitive(ctx, c, r, mm, suffix, instance));
+  return r;
+}
+
+/** Builds one more instance of a clone (used for instances and anonymous orphans). */
+export function addCloneInstance(ctx: TreeContext, clone: UnpackedResource, mm: boolean, orphan = false): UnpackedResource {
+  const cfg = clone.config as Clone;
+  const n = clone.children.length;
+  const inst = cfg.child.kind === 'group'
+    ? buildGroup(ctx, cfg.child, clone, mm, `:${n}`, n)
+    : buildPrimitive(ctx, cfg.child, clone, mm, `:${n}`, n);
+  if (orphan) markOrphan(inst);
+  clone.children.push(inst);
+  return inst;
+}
+
+function markOrphan(r: UnpackedResource): void {
+  (r as { orphan: boolean }).orphan = true;
+  for (const c of r.children) markOrphan(c);
+}
+
+function buildClone(ctx: TreeContext, c: Clone, mm: boolean): UnpackedResource {
+  const own = flattenSets(c.meta, ctx.ruleOk);
+  const meta = metaOf(ctx, c.meta);
+  const promotable = c.legacyMaster || isTrue(own['promotable'] ?? meta['promotable']);
+  const unique = isTrue(meta['globally-unique']);
+  const r = newResource({
+    id: c.id, baseId: c.id, variant: 'clone', config: c, meta,
+    params: flattenSets(c.instance, ctx.ruleOk), promotable, unique,
+  }, mm);
+  const cm = meta['clone-max'] ?? meta['clone_max'];
+  let max = cm !== undefined ? scoreOf(cm, ctx.nodeCount()) : ctx.nodeCount();
+  if (max < 0) max = 0;
+  r.cloneMax = max;
+  const cnm = meta['clone-node-max'] ?? meta['clone_node_max'];
+  r.cloneNodeMax = cnm !== undefined ? Math.max(0, scoreOf(cnm, 1)) : 1;
+  for (let i = 0; i < max; i++) addCloneInstance(ctx, r, mm);
+  return r;
+}
+
+/** Builds the tree for one top-level configured resource. */
+export function buildResource(ctx: TreeContext, res: Resource, mm: boolean): UnpackedResource {
+  switch (res.kind) {
+    case 'primitive': return buildPrimitive(ctx, res, undefined, mm);
+    case 'group': return buildGroup(ctx, res, undefined, mm);
+    case 'clone': return buildClone(ctx, res, mm);
+    case 'bundle': {
+      const meta = metaOf(ctx, res.meta);
+      return newResource({ id: res.id, baseId: res.id, variant: 'bundle', config: res, meta, params: {} }, mm);
+    }
+  }
+}
+
+/** Walks a tree depth-first (parent before children). */
+export function* walk(r: UnpackedResource): Generator<UnpackedResource> {
+  yield r;
+  for (const c of r.children) yield* walk(c);
+}
+
+/** The top-level ancestor. */
+export function topOf(r: UnpackedResource): UnpackedResource {
+  let t = r;
+  while (t.parent) t = t.parent;
+  return t;
+}

@@ -1,0 +1,436 @@
+/**
+ * `unpackCluster`: the CIB as Pacemaker's scheduler sees it (lib/pengine/unpack.c).
+ * Pure: "now" is passed in.
+ * @module
+ */
+import type { Cib, LrmResource, NodeState, Primitive, Template } from '../types.js';
+import { parseInterval } from '../values.js';
+import { flattenSets, type RulePredicate } from './nvs.js';
+import { unpackOptions } from './options.js';
+import { compareNames, configuredNodes, determineOnline, markUnclean, newNode, remoteNodesFrom } from './nodes.js';
+import { addCloneInstance, buildResource, newResource, ROLE_ORDER, topOf, walk, type TreeContext } from './tree.js';
+import { replay, sortOps, type FailPolicy } from './history.js';
+import type { UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
+
+const defaultRuleOk: RulePredicate = (s) => s.rule === undefined;
+
+interface Ctx {
+  readonly cib: Cib;
+  readonly now: number;
+  readonly nodes: UnpackedNode[];
+  readonly resources: UnpackedResource[];
+  readonly byId: Map<string, UnpackedResource>;
+  readonly pol: FailPolicy;
+  readonly tree: TreeContext;
+  readonly warnings: string[];
+  readonly stonith: boolean;
+  readonly mm: boolean;
+  readonly stopOrphans: boolean;
+}
+
+/** Unpacks configuration and status into an {@link UnpackedCluster}. */
+export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOk: RulePredicate = defaultRuleOk): UnpackedCluster {
+  const opts = unpackOptions(cib, ruleOk);
+  const warnings: string[] = [];
+  const nodes = configuredNodes(cib, opts, ruleOk);
+  const byName = (n: string): UnpackedNode | undefined => nodes.find((x) => x.name === n);
+  // Remote and guest nodes named by resources.
+  for (const r of remoteNodesFrom(cib.configuration.resources, ruleOk)) {
+    let n = byName(r.name);
+    if (!n) {
+      n = newNode(r.name, r.name, r.kind, {}, {});
+      nodes.push(n);
+    }
+    (n as { kind: string }).kind = r.kind;
+    n.unclean = false;
+    if (r.kind === 'remote') n.connectionResource = r.rsc.id;
+    else { n.connectionResource = r.name; n.containerResource = r.rsc.id; }
+  }
+  nodes.sort((a, b) => compareNames(a.name, b.name));
+
+  const templates = new Map<string, Template>(cib.configuration.templates.map((t) => [t.id, t]));
+  const tree: TreeContext = {
+    cib, ruleOk, templates,
+    rscDefaults: flattenSets(cib.configuration.rscDefaults, ruleOk),
+    nodeCount: () => nodes.length,
+  };
+  const resources: UnpackedResource[] = [];
+  for (const res of cib.configuration.resources) {
+    const r = buildResource(tree, res, opts.maintenanceMode);
+    resources.push(r);
+    // Guest node: an implicit connection resource inside the container resource.
+    for (const x of walk(r)) {
+      const rn = x.meta['remote-node'];
+      if (x.variant === 'primitive' && rn) {
+        const conn = newResource({
+          id: rn, baseId: rn, variant: 'primitive', config: x.config as Primitive,
+          meta: { ...x.meta, container: x.id }, params: {}, class: 'ocf', provider: 'pacemaker', type: 'remote',
+        }, opts.maintenanceMode);
+        conn.internal = true;
+        conn.remoteNode = rn;
+        conn.container = x.id;
+        resources.push(conn);
+      }
+      if (x.variant === 'primitive' && x.class === 'ocf' && x.provider === 'pacemaker' && x.type === 'remote') x.remoteNode = x.id;
+    }
+  }
+  const byId = new Map<string, UnpackedResource>();
+  for (const r of resources) for (const x of walk(r)) byId.set(x.id, x);
+
+  const dcNode = nodes.find((n) => n.id === cib.dcUuid);
+  if (dcNode) dcNode.isDc = true;
+  for (const n of nodes) {
+    n.attributes['#uname'] = n.name;
+    n.attributes['#id'] = n.id;
+    n.attributes['#kind'] = n.kind === 'member' ? 'cluster' : n.kind === 'remote' ? 'remote' : 'container';
+    n.attributes['#is_dc'] = n.isDc ? 'true' : 'false';
+  }
+
+  const ctx: Ctx = {
+    cib, now: options.now, nodes, resources, byId, tree, warnings,
+    pol: { stonithEnabled: opts.stonithEnabled, opDefaults: flattenSets(cib.configuration.opDefaults, ruleOk) },
+    stonith: opts.stonithEnabled, mm: opts.maintenanceMode, stopOrphans: opts.stopOrphanResources,
+  };
+  const haveQuorum = cib.haveQuorum ?? false;
+
+  // First pass: cluster node states.
+  const stateOf = new Map<UnpackedNode, NodeState>();
+  for (const st of cib.status.nodes) {
+    const node = nodes.find((n) => n.id === st.id) ?? (st.uname ? byName(st.uname) : undefined);
+    if (!node || !st.uname) continue;
+    stateOf.set(node, st);
+    node.hasState = true;
+    if (node.kind !== 'member') {
+      node.remoteWasFenced = (st.extra?.['node_fenced'] ?? '0') !== '0';
+      continue;
+    }
+    mergeTransient(node, st, ruleOk);
+    node.unclean = false;
+    node.unseen = false;
+    if (isTrueish(node.attributes['standby'])) node.standby = true;
+    if (isTrueish(node.attributes['maintenance'])) node.maintenance = true;
+    determineOnline(node, st, opts);
+    if (!haveQuorum && node.online && opts.noQuorumPolicy === 'suicide') markUnclean(node);
+  }
+
+  // Histories, in passes: remote/guest nodes wait for their connections.
+  const histPass = (fence: boolean): boolean => {
+    let progressed = false;
+    for (const st of cib.status.nodes) {
+      const node = nodes.find((n) => n.id === st.id) ?? (st.uname ? byName(st.uname) : undefined);
+      if (!node || !st.uname || node.unpacked) continue;
+      if (!fence) {
+        if (node.kind === 'guest') {
+          const conn = node.connectionResource ? byId.get(node.connectionResource) : undefined;
+          const cont = node.containerResource ? byId.get(node.containerResource) : undefined;
+          if (!conn || conn.role !== 'Started' || !cont || cont.role !== 'Started') continue;
+        } else if (node.kind === 'remote') {
+          const conn = node.connectionResource ? byId.get(node.connectionResource) : undefined;
+          if (!conn || conn.role !== 'Started') continue;
+        } else if (!ctx.stonith && !node.online) continue;
+      }
+      if (node.kind !== 'member') {
+        remoteOnline(ctx, node);
+        remoteAttrs(node, st, ruleOk, byId);
+      }
+      node.unpacked = true;
+      for (const lr of st.lrm ?? []) unpackLrmResource(ctx, node, lr);
+      progressed = true;
+    }
+    return progressed;
+  };
+  for (let i = 0; i < 100 && histPass(false); i++) { /* until no more node histories become unpackable */ }
+  histPass(ctx.stonith);
+  for (const n of nodes) {
+    if (n.kind === 'member') continue;
+    if (!n.unpacked) remoteOnline(ctx, n);
+  }
+  for (const r of resources) for (const x of walk(r)) finishResource(x);
+  for (const n of nodes) {
+    n.activeResourceCount = 0;
+  }
+  for (const r of resources) for (const x of walk(r)) {
+    if (x.variant === 'primitive') for (const nn of x.runningOn) { const nd = byName(nn); if (nd) nd.activeResourceCount++; }
+  }
+  failcountsFromAttributes(ctx, cib);
+
+  const tickets = new Map<string, UnpackedTicket>();
+  for (const t of cib.status.tickets) {
+    const lg = t.lastGranted !== undefined ? Number(t.lastGranted) : undefined;
+    tickets.set(t.id, { id: t.id, granted: t.granted ?? false, standby: t.standby ?? false, lastGranted: Number.isFinite(lg) ? lg : undefined });
+  }
+  return { cib, now: options.now, options: opts, haveQuorum, dcNode: dcNode?.name, nodes, resources, byId, tickets, warnings };
+}
+
+function isTrueish(v: string | undefined): boolean {
+  return v !== undefined && ['true', 'on', 'yes', 'y', '1'].includes(v.toLowerCase());
+}
+
+function mergeTransient(node: UnpackedNode, st: NodeState, ruleOk: RulePredicate): void {
+  const t = flattenSets(st.transient, ruleOk);
+  for (const [k, v] of Object.entries(t)) node.attributes[k] = v;
+}
+
+function remoteAttrs(node: UnpackedNode, st: NodeState, ruleOk: RulePredicate, byId: Map<string, UnpackedResource>): void {
+  mergeTransient(node, st, ruleOk);
+  if (isTrueish(node.attributes['standby'])) node.standby = true;
+  const conn = node.connectionResource ? byId.get(node.connectionResource) : undefined;
+  if (isTrueish(node.attributes['maintenance']) || (conn && !conn.managed)) node.maintenance = true;
+  const sd = node.attributes['shutdown'];
+  if (sd !== undefined && sd !== '0') node.shutdown = true;
+}
+
+function remoteOnline(ctx: Ctx, node: UnpackedNode): void {
+  const rsc = node.connectionResource ? ctx.byId.get(node.connectionResource) : undefined;
+  if (!rsc) { node.online = false; return; }
+  const container = rsc.container ? ctx.byId.get(rsc.container) : undefined;
+  const host = container && rsc.runningOn.length === 1 ? ctx.nodes.find((n) => n.name === rsc.runningOn[0]) : undefined;
+  if (rsc.role === 'Started') node.online = true;
+  if (rsc.role === 'Started' && rsc.nextRole === 'Stopped') node.shutdown = true;
+  if (container && container.failed) { node.online = false; node.remoteRequiresReset = true; }
+  else if (rsc.failed) node.online = false;
+  else if (rsc.role === 'Stopped' || rsc.role === 'Unknown' || (container && (container.role === 'Stopped' || container.role === 'Unknown'))) {
+    node.online = false; node.remoteRequiresReset = false;
+  } else if (host && !host.online && host.unclean) { node.online = false; node.remoteRequiresReset = true; }
+}
+
+/** pe_fence_node for any node kind. */
+function fenceNode(ctx: Ctx, node: UnpackedNode): void {
+  if (node.kind === 'guest') {
+    const cont = node.containerResource ? ctx.byId.get(node.containerResource) : undefined;
+    if (cont && !cont.failed && cont.managed) { node.remoteRequiresReset = true; cont.failed = true; }
+  } else if (node.kind === 'remote') {
+    node.remoteRequiresReset = true;
+    node.unclean = true;
+  } else {
+    node.unclean = true;
+  }
+}
+
+function stripInstance(id: string): string {
+  const i = id.lastIndexOf(':');
+  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
+}
+
+function locations(r: UnpackedResource): string[] {
+  const out = new Set<string>();
+  for (const x of walk(r)) {
+    for (const n of x.runningOn) out.add(n);
+    if (x.pendingNode) out.add(x.pendingNode);
+  }
+  return [...out];
+}
+
+function findInInstance(inst: UnpackedResource, baseId: string): UnpackedResource | undefined {
+  for (const x of walk(inst)) if (x.variant === 'primitive' && x.baseId === baseId) return x;
+  return undefined;
+}
+
+function findAnonymous(ctx: Ctx, node: UnpackedNode, clone: UnpackedResource, baseId: string): UnpackedResource {
+  let rsc: UnpackedResource | undefined;
+  let inactive: UnpackedResource | undefined;
+  let skipInactive = false;
+  for (const child of clone.children) {
+    if (rsc) break;
+    const locs = locations(child);
+    if (locs.length > 0) {
+      if (locs[0] === node.name) {
+        const found = findInInstance(child, baseId);
+        if (found) {
+          if (found.runningOn.length > 0) { skipInactive = true; rsc = undefined; }
+          else rsc = found;
+        }
+      }
+    } else if (!skipInactive && !inactive && !child.blocked) {
+      inactive = findInInstance(child, baseId);
+      if (inactive && inactive.pendingNode && inactive.pendingNode !== node.name) inactive = undefined;
+    }
+  }
+  if (!rsc && !skipInactive && inactive) rsc = inactive;
+  if (rsc && !needsFencing(ctx, rsc) && (!node.online || node.unclean) && node.kind !== 'guest'
+    && (clone.cloneMax ?? 0) < ctx.nodes.length) rsc = undefined;
+  if (!rsc) {
+    const inst = addCloneInstance(ctx.tree, clone, ctx.mm, true);
+    for (const x of walk(inst)) ctx.byId.set(x.id, x);
+    rsc = findInInstance(inst, baseId) ?? inst;
+  }
+  return rsc;
+}
+
+function needsFencing(ctx: Ctx, r: UnpackedResource): boolean {
+  const req = r.meta['requires'];
+  if (req) return req === 'fencing' || req === 'unfencing';
+  return ctx.stonith && r.class !== 'stonith';
+}
+
+function unpackFind(ctx: Ctx, node: UnpackedNode, id: string): UnpackedResource | undefined {
+  let rsc = ctx.byId.get(id);
+  let parent: UnpackedResource | undefined;
+  if (!rsc || rsc.orphan && rsc.parent) {
+    const zero = ctx.byId.get(`${stripInstance(id)}:0`);
+    if (zero && !zero.unique) { rsc = zero; parent = topOf(zero); }
+    else if (!rsc) return undefined;
+    else parent = topOf(rsc);
+  } else if (rsc.variant !== 'primitive') {
+    return undefined;
+  } else parent = topOf(rsc);
+  if (parent && parent.variant === 'clone' && !parent.unique) {
+    rsc = findAnonymous(ctx, node, parent, stripInstance(id));
+  }
+  return rsc;
+}
+
+function orphanResource(ctx: Ctx, lr: LrmResource): UnpackedResource {
+  const cfg: Primitive = {
+    kind: 'primitive', id: lr.id, class: lr.class, provider: lr.provider, type: lr.type,
+    meta: [], instance: [], utilization: [], ops: [],
+  };
+  const r = newResource({
+    id: lr.id, baseId: lr.id, variant: 'primitive', config: cfg, meta: {}, params: {},
+    class: lr.class, provider: lr.provider, type: lr.type, orphan: true,
+  }, ctx.mm);
+  if (!ctx.stopOrphans) r.managed = false;
+  if (lr.container) r.container = lr.container;
+  ctx.resources.push(r);
+  ctx.byId.set(r.id, r);
+  return r;
+}
+
+function unpackLrmResource(ctx: Ctx, node: UnpackedNode, lr: LrmResource): void {
+  if (lr.ops.length === 0) return;
+  const rsc = unpackFind(ctx, node, lr.id) ?? orphanResource(ctx, lr);
+  const sorted = sortOps(lr.ops);
+  const savedRole = rsc.role;
+  const now = ctx.now;
+  const isExpired = (op: { lastRcChange?: number; lastRun?: number }): boolean => {
+    if (rsc.failureTimeoutMs <= 0) return false;
+    const t = op.lastRcChange ?? op.lastRun;
+    if (t === undefined) return false;
+    return now >= t + Math.ceil(rsc.failureTimeoutMs / 1000);
+  };
+  const st = replay(rsc, node.name, sorted, ctx.pol, isExpired);
+  const role = st.role;
+  if (st.pendingTask !== undefined && rsc.pendingTask === undefined) {
+    rsc.pendingTask = st.pendingTask;
+    rsc.pendingNode = node.name;
+  }
+  rsc.failures.push(...st.failures);
+  if (st.failureIgnored) rsc.failureIgnored = true;
+  if (st.nextRole !== 'Unknown' && (rsc.nextRole === 'Unknown' || ROLE_ORDER[st.nextRole] < ROLE_ORDER[rsc.nextRole])) rsc.nextRole = st.nextRole;
+  const last = sorted[sorted.length - 1];
+  rsc.history[node.name] = {
+    node: node.name, ops: sorted, lastOp: last, role, lastFailure: st.lastFailure,
+    lastStart: [...sorted].reverse().find((o) => (o.operation === 'start' || o.operation === 'migrate_from') && o.rcCode === 0 && o.opStatus === 0),
+    recurring: Object.fromEntries(sorted.filter((o) => o.interval > 0).map((o) => [`${o.operation}_${o.interval}`, o])),
+    pending: sorted.filter((o) => o.opStatus === -1),
+    probed: sorted.some((o) => o.operation === 'monitor' && o.interval === 0),
+  };
+  if (st.migrateToSuccess && !st.migrateFromOp) {
+    const tgt = st.migrateToSuccess.migrateTarget;
+    if (tgt && role !== 'Stopped') rsc.partialMigration = { source: node.name, target: tgt, stage: 'migrate_to' };
+  }
+  processState(ctx, rsc, node, role, st.onFail);
+  if (ROLE_ORDER[savedRole] > ROLE_ORDER[rsc.role]) rsc.role = savedRole;
+}
+
+function addRunning(rsc: UnpackedResource, node: string): void {
+  if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node);
+  if (rsc.parent) addRunning(rsc.parent, node);
+}
+
+function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role: UnpackedResource['role'], onFailIn: string): void {
+  let onFail = onFailIn;
+  if (role !== 'Unknown') {
+    let it: UnpackedResource | undefined = rsc;
+    while (it) {
+      if (!it.knownOn.includes(node.name)) it.knownOn.push(node.name);
+      if (it.unique) break;
+      it = it.parent;
+    }
+  }
+  const active = role !== 'Unknown' && role !== 'Stopped';
+  if (active && !node.online && !node.maintenance && rsc.managed) {
+    if (node.kind === 'guest') { rsc.failed = true; fenceNode(ctx, node); }
+    else if (ctx.stonith) {
+      if (node.kind === 'remote') node.unseen = true;
+      fenceNode(ctx, node);
+    }
+  }
+  const saveOnFail = onFail;
+  if (node.unclean) onFail = 'ignore';
+  switch (onFail) {
+    case 'demote': rsc.failed = true; break;
+    case 'fence': fenceNode(ctx, node); break;
+    case 'standby': node.standby = true; node.standbyOnFail = true; break;
+    case 'block': rsc.managed = false; rsc.blocked = true; break;
+    case 'stop': rsc.nextRole = 'Stopped'; break;
+    case 'restart': if (active) rsc.failed = true; break;
+    case 'restart-container': rsc.failed = true; break;
+    case 'reset-remote': {
+      rsc.failed = true;
+      if (ctx.stonith && rsc.remoteNode) {
+        const rn = ctx.nodes.find((n) => n.name === rsc.remoteNode);
+        if (rn && rn.kind === 'remote' && !rn.remoteWasFenced) fenceNode(ctx, rn);
+      }
+      break;
+    }
+    default: break;
+  }
+  if (active) {
+    addRunning(rsc, node.name);
+    rsc.roleOn[node.name] = role;
+    if (ROLE_ORDER[role] > ROLE_ORDER[rsc.role]) rsc.role = role;
+    if (onFail !== 'ignore') rsc.failed = true;
+    if (rsc.runningOn.length > 1 && rsc.managed && (rsc.meta['multiple-active'] ?? 'stop_start') === 'block') {
+      rsc.managed = false; rsc.blocked = true;
+    }
+  } else if (ROLE_ORDER[role] > ROLE_ORDER[rsc.role]) {
+    rsc.role = role;
+  }
+  void saveOnFail;
+}
+
+function finishResource(r: UnpackedResource): void {
+  if (r.variant === 'primitive') {
+    if (r.role === 'Unknown') r.role = 'Stopped';
+    return;
+  }
+  let best: UnpackedResource['role'] = 'Stopped';
+  for (const c of r.children) {
+    if (ROLE_ORDER[c.role] > ROLE_ORDER[best]) best = c.role;
+    if (c.failed && r.variant === 'group') r.failed = true;
+  }
+  r.role = best;
+}
+
+function failcountsFromAttributes(ctx: Ctx, _cib: Cib): void {
+  for (const n of ctx.nodes) {
+    for (const [k, v] of Object.entries(n.attributes)) {
+      const m = /^(fail-count|last-failure)-(.+?)(?:#([a-z_]+)_(\d+))?$/.exec(k);
+      if (!m) continue;
+      const [, kind, rid, op, iv] = m;
+      const rsc = ctx.byId.get(rid!) ?? ctx.byId.get(`${rid}:0`);
+      if (!rsc) continue;
+      const num = v === 'INFINITY' || v === '+INFINITY' ? 1_000_000 : Number.parseInt(v, 10);
+      if (!Number.isFinite(num)) continue;
+      if (kind === 'fail-count') {
+        const fc = rsc.failcount[n.name] ?? { total: 0, byOp: {} };
+        const byOp = { ...fc.byOp };
+        if (op) byOp[`${op}_${iv}`] = num;
+        rsc.failcount[n.name] = { total: Math.min(1_000_000, fc.total + num), byOp };
+      } else {
+        rsc.lastFailure[n.name] = Math.max(rsc.lastFailure[n.name] ?? 0, num);
+      }
+    }
+  }
+}
+
+/** Parses crm_simulate's / the CIB's `execution-date` (epoch seconds) if present. */
+export function executionDate(cib: Cib): number | undefined {
+  const v = cib.extra?.['execution-date'];
+  if (v === undefined) return undefined;
+  const n = Number.parseInt(v, 10);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+void parseInterval;
