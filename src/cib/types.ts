@@ -98,7 +98,10 @@ export interface OpExpression {
 export interface Rule {
   readonly kind: 'rule';
   readonly id: string;
-  /** Set when this rule is a reference to another rule (`id-ref`); then it has no body. */
+  /**
+   * Set when this rule is a reference to another rule (`id-ref`). The parser then also
+   * copies the referenced rule's body here, so it evaluates like the original.
+   */
   readonly idRef?: string;
   readonly score?: Score;
   readonly scoreAttribute?: string;
@@ -130,7 +133,10 @@ export type NvSetKind = 'meta_attributes' | 'instance_attributes' | 'utilization
 export interface NvSet {
   readonly kind: NvSetKind;
   readonly id: string;
-  /** Set when the set is a reference (`id-ref`) to a set defined elsewhere. */
+  /**
+   * Set when the set is a reference (`id-ref`) to a set defined elsewhere. The parser
+   * then also copies the referenced set's score, rule and pairs here.
+   */
   readonly idRef?: string;
   /** Precedence among sets of the same kind (higher first). */
   readonly score?: Score;
@@ -175,7 +181,14 @@ interface PrimitiveBody {
   readonly ops: readonly Operation[];
   /** id of the `<operations>` element, when it had one. */
   readonly opsId?: string;
+  /**
+   * Set when `<operations id-ref=…>` references another resource's operations; `ops`
+   * then holds the referenced operations.
+   */
+  readonly opsIdRef?: string;
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type, kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** `<primitive>`. `class`/`type` may come from the referenced `template` instead. */
@@ -198,6 +211,8 @@ export interface Group {
   readonly instance: readonly NvSet[];
   readonly children: readonly Primitive[];
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type, kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** `<clone>` (promotable when meta promotable=true) or the legacy `<master>`. */
@@ -211,6 +226,8 @@ export interface Clone {
   readonly instance: readonly NvSet[];
   readonly child: Primitive | Group;
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type, kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** `<bundle>`: a container runtime with optional network, storage and primitive. */
@@ -230,6 +247,8 @@ export interface Bundle {
   readonly storage?: { readonly id?: string; readonly mappings: readonly Readonly<Record<string, string>>[] };
   readonly primitive?: Primitive;
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type, kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** Any top-level resource. */
@@ -266,6 +285,8 @@ export interface LocationConstraint {
   readonly rules: readonly Rule[];
   readonly sets: readonly ResourceSet[];
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type (e.g. legacy `<lifetime>`), kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** `<rsc_colocation>`. */
@@ -284,6 +305,8 @@ export interface ColocationConstraint {
   readonly influence?: boolean;
   readonly sets: readonly ResourceSet[];
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type (e.g. legacy `<lifetime>`), kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** `<rsc_order>`. */
@@ -302,6 +325,8 @@ export interface OrderConstraint {
   readonly requireAll?: boolean;
   readonly sets: readonly ResourceSet[];
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type (e.g. legacy `<lifetime>`), kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** `<rsc_ticket>`. */
@@ -314,6 +339,8 @@ export interface TicketConstraint {
   readonly lossPolicy?: 'stop' | 'demote' | 'fence' | 'freeze';
   readonly sets: readonly ResourceSet[];
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type (e.g. legacy `<lifetime>`), kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** Any constraint. */
@@ -330,6 +357,8 @@ export interface NodeConfig {
   readonly instance: readonly NvSet[];
   readonly utilization: readonly NvSet[];
   readonly extra?: ExtraAttrs;
+  /** Child elements the model does not type, kept verbatim. */
+  readonly other?: readonly XmlNode[];
 }
 
 /** `<fencing-level>`. */

@@ -91,15 +91,33 @@ export function parseInterval(s: string): Result<number, string> {
   return Ok(Math.floor((n * mult) / div));
 }
 
-/** Parses an ISO 8601 duration (`P[nY][nM][nW][nD][T[nH][nM][nS]]`) into ms. */
+/**
+ * Parses an ISO 8601 duration into ms, as leniently as Pacemaker's
+ * `crm_time_parse_duration`: `P` then number+unit pairs (Y, M, W, D, H, M, S); `T`
+ * only tells minutes from months, so "P10S" is ten seconds.
+ */
 export function parseIsoDuration(s: string): Result<number, string> {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(s.trim());
-  if (!m || s.trim() === 'P' || s.trim().endsWith('T')) return Err(`"${truncate(s)}" is not an ISO 8601 duration`);
-  const num = (i: number): number => (m[i] === undefined ? 0 : Number(m[i]));
-  // Pacemaker counts a duration's year as 365 days and a month as 30 days.
-  const ms =
-    num(1) * 365 * MS_PER_D + num(2) * 30 * MS_PER_D + num(3) * 7 * MS_PER_D + num(4) * MS_PER_D +
-    num(5) * MS_PER_H + num(6) * MS_PER_MIN + num(7) * MS_PER_S;
+  const t = s.trim();
+  if (!t.startsWith('P') || t.length < 2) return Err(`"${truncate(s)}" is not an ISO 8601 duration`);
+  let ms = 0;
+  let isTime = false;
+  let i = 1;
+  while (i < t.length) {
+    if (t[i] === 'T') { isTime = true; i++; continue; }
+    const m = /^(\d+)([YMWDHS])/.exec(t.slice(i));
+    if (!m) return Err(`"${truncate(s)}" is not an ISO 8601 duration`);
+    const n = Number(m[1]);
+    switch (m[2]) {
+      // Pacemaker counts a duration's year as 365 days and a month as 30 days.
+      case 'Y': ms += n * 365 * MS_PER_D; break;
+      case 'M': ms += isTime ? n * MS_PER_MIN : n * 30 * MS_PER_D; break;
+      case 'W': ms += n * 7 * MS_PER_D; break;
+      case 'D': ms += n * MS_PER_D; break;
+      case 'H': ms += n * MS_PER_H; break;
+      default: ms += n * MS_PER_S; break;
+    }
+    i += m[0].length;
+  }
   if (!Number.isSafeInteger(ms)) return Err(`"${truncate(s)}" is too large`);
   return Ok(ms);
 }

@@ -1,0 +1,12 @@
+/**
+ * The CIB: typed model, XML parse/serialise, value syntaxes and errors.
+ * Other cib modules add their own export lines below.
+ * @module
+ */
+export * from './types.js';
+export * from './errors.js';
+export { parseScore, clampScore, addScores, scoreToString, parseInterval, parseIsoDuration, isTrue, isFalse, parseBoolean } from './values.js';
+export { parseCib, parseCibWithWarnings, cibFromXmlNode, parseResourceXml, parseConstraintXml, type ParseCibOptions, type ParsedCib } from './parse.js';
+export { parseXml, DEFAULT_XML_LIMITS, type XmlLimits } from './parseXml.js';
+export { isPacemakerDate } from './parseDate.js';
+export { RESOURCE_CLASSES } from './parseResources.js';
