@@ -132,8 +132,8 @@ function anyRec(r: UnpackedResource, f: (x: UnpackedResource) => boolean): boole
 
 function resourceLines(c: UnpackedCluster, r: UnpackedResource, indent: string): string[] {
   switch (r.variant) {
-    case 'primitive': return [`${indent}* ${primitiveText(c, r, r.id, true)}`];
-    case 'group': return groupLines(c, r, indent, r.id);
+    case 'primitive': return [`${indent}* ${primitiveText(c, r, printableId(r), true)}`];
+    case 'group': return groupLines(c, r, indent, printableId(r));
     case 'clone': return cloneLines(c, r, indent);
     case 'bundle': return [`${indent}* Container bundle: ${r.id}`];
   }
@@ -251,6 +251,11 @@ function* walkAll(r: UnpackedResource): Generator<UnpackedResource> {
 }
 
 function instanceLines(c: UnpackedCluster, r: UnpackedResource, indent: string): string[] {
-  if (r.variant === 'group') return groupLines(c, r, indent, r.id);
-  return [`${indent}* ${primitiveText(c, r, r.id, true)}`];
+  if (r.variant === 'group') return groupLines(c, r, indent, printableId(r));
+  return [`${indent}* ${primitiveText(c, r, printableId(r), true)}`];
+}
+
+/** Pacemaker's rsc_printable_id: anonymous clone instances print their base id. */
+function printableId(r: UnpackedResource): string {
+  return r.instance !== undefined && !r.unique ? r.baseId : r.id;
 }

@@ -53,7 +53,7 @@ export function configuredNodes(cib: Cib, opts: ClusterOptions, ruleOk: RulePred
     const node = newNode(n.id, n.uname, kind, attrs, utilOf(n.utilization, ruleOk));
     if (n.type === 'ping') node.ping = true;
     // Nodes we have never seen are unclean until their status says otherwise.
-    if (kind === 'member') node.unclean = opts.startupFencing;
+    if (kind === 'member') node.unclean = opts.startupFencing && opts.stonithEnabled;
     out.push(node);
   }
   return out;

@@ -74,6 +74,8 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOk: RulePred
       if (x.variant === 'primitive' && x.class === 'ocf' && x.provider === 'pacemaker' && x.type === 'remote') x.remoteNode = x.id;
     }
   }
+  // Pacemaker keeps top-level resources sorted by priority (stable).
+  resources.sort((a, b) => b.priority - a.priority);
   const byId = new Map<string, UnpackedResource>();
   for (const r of resources) for (const x of walk(r)) byId.set(x.id, x);
 
