@@ -1,0 +1,60 @@
+/**
+ * Stage 5: assignment. Resources are placed in priority order; each variant's
+ * `assign` method (see variants.ts) decides its node.
+ * @module
+ */
+import { INFINITY, nodeAvailable, scoreText, type Ctx, type PNode, type PRsc } from './model.js';
+import { VARIANTS } from './variants.js';
+
+/** Records `fn: rsc allocation score on node: N` lines for a resource (and members). */
+export function showScores(ctx: Ctx, fn: string, r: PRsc, recurse: boolean): void {
+  for (const n of ctx.nodeList) {
+    const w = r.allowed.get(n.name);
+    if (w === undefined) continue;
+    ctx.scoreLines.push(`${fn}: ${r.id} allocation score on ${n.name}: ${scoreText(w)}`);
+  }
+  if (recurse) for (const c of r.children) showScores(ctx, fn, c, true);
+}
+
+/** Nodes sorted best first: score (unavailable as −∞), fewer assignments, then name. */
+export function sortNodes(ctx: Ctx, allowed: Map<string, number>): PNode[] {
+  const list = [...allowed.keys()].map((n) => ctx.nodes.get(n)).filter((n): n is PNode => !!n);
+  const w = (n: PNode): number => (nodeAvailable(n) ? allowed.get(n.name)! : -INFINITY);
+  return list.sort((a, b) => w(b) - w(a) || a.assignedCount - b.assignedCount || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Fixes a primitive's node (null: stopped). */
+export function finalizeAssignment(ctx: Ctx, r: PRsc, node: string | null, force: boolean): void {
+  r.provisional = false;
+  const n = node === null ? undefined : ctx.nodes.get(node);
+  if (!force && (n === undefined || (r.allowed.get(n.name) ?? -INFINITY) < 0 || !nodeAvailable(n))) {
+    r.assigned = null;
+    r.nextRole = 'Stopped';
+    return;
+  }
+  r.assigned = n ? n.name : null;
+  if (r.assigned === null) r.nextRole = 'Stopped';
+  if (n) n.assignedCount++;
+}
+
+function maxWeight(r: PRsc): number {
+  let m = -INFINITY;
+  for (const w of r.allowed.values()) m = Math.max(m, w);
+  return m;
+}
+
+function currentWeight(r: PRsc): number {
+  const p = r.variant === 'group' ? r.children[0] : r;
+  const node = p?.u.runningOn[0];
+  return node === undefined ? -INFINITY - 1 : (p!.allowed.get(node) ?? -INFINITY);
+}
+
+/** Assigns every resource: priority first, then the score on the current node, then the best score. */
+export function assignResources(ctx: Ctx): void {
+  const order = ctx.top
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => b.r.u.priority - a.r.u.priority || currentWeight(b.r) - currentWeight(a.r) || maxWeight(b.r) - maxWeight(a.r) || a.i - b.i)
+    .map((x) => x.r);
+  ctx.top.splice(0, ctx.top.length, ...order);
+  for (const r of order) VARIANTS[r.variant].assign(ctx, r);
+}

@@ -1,0 +1,150 @@
+/**
+ * Colocation: turning `rsc_colocation` constraints (and groups' implicit ones) into
+ * working colocations, applying a primary's placement to a dependent, and folding
+ * dependents' preferences into a primary's scores.
+ * @module
+ */
+import type { Role } from '../cib/unpack/types.js';
+import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
+
+function roleOf(s: string | undefined): Role | undefined {
+  if (!s || s === 'Started') return undefined;
+  if (s === 'Master') return 'Promoted';
+  if (s === 'Slave') return 'Unpromoted';
+  return s as Role;
+}
+
+/** Registers a colocation between two working resources. */
+export function addColocation(ctx: Ctx, c: Omit<Coloc, 'nodeAttribute'> & { nodeAttribute?: string | undefined }): void {
+  if (c.dependent === c.primary || c.score === 0) return;
+  const col: Coloc = { ...c, nodeAttribute: c.nodeAttribute ?? '#uname' };
+  c.dependent.withPrimaries.push(col);
+  c.primary.withDependents.push(col);
+  ctx.colocs.push(col);
+}
+
+/** Maps a colocation end to the primitive that stands for it (groups: a member). */
+function asDependent(r: PRsc): PRsc | undefined {
+  if (r.variant === 'group') return r.children[0];
+  return r;
+}
+function asPrimary(r: PRsc, score: number): PRsc | undefined {
+  if (r.variant === 'group') return score >= INFINITY ? r.children[r.children.length - 1] : r.children[0];
+  return r;
+}
+
+/** Groups: each member is colocated with the one before it. */
+export function groupColocations(ctx: Ctx): void {
+  for (const g of ctx.top) {
+    if (g.variant !== 'group') continue;
+    if (/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true')) continue;
+    for (let i = 1; i < g.children.length; i++) {
+      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: true });
+    }
+  }
+}
+
+/** Unpacks `rsc_colocation` constraints. */
+export function unpackColocations(ctx: Ctx): void {
+  for (const c of ctx.cluster.cib.configuration.constraints) {
+    if (c.kind !== 'rsc_colocation') continue;
+    const score = c.score ?? 0;
+    const pair = (depId: string, primId: string, depRole?: string, primRole?: string, sc = score): void => {
+      const d0 = ctx.byId.get(depId), p0 = ctx.byId.get(primId);
+      if (!d0 || !p0) return;
+      const d = asDependent(d0), p = asPrimary(p0, sc);
+      if (!d || !p) return;
+      const critical = d0.u.meta['critical'];
+      const influence = c.influence ?? !(critical !== undefined && /^(false|no|off|0)$/i.test(critical));
+      const dr = roleOf(depRole), pr = roleOf(primRole);
+      addColocation(ctx, {
+        id: c.id, dependent: d, primary: p, score: sc, influence,
+        ...(dr ? { dependentRole: dr } : {}), ...(pr ? { primaryRole: pr } : {}),
+        nodeAttribute: c.nodeAttribute,
+      });
+    };
+    if (c.rsc && c.withRsc) {
+      pair(c.rsc, c.withRsc, c.rscRole, c.withRscRole);
+      continue;
+    }
+    let prevSet: readonly string[] | undefined;
+    for (const s of c.sets) {
+      const sc = s.score ?? score;
+      if (s.sequential !== false) {
+        for (let i = 1; i < s.resources.length; i++) pair(s.resources[i]!, s.resources[i - 1]!, s.role, s.role, sc);
+      }
+      if (prevSet && prevSet.length) {
+        // Between sets: members of this set with the last member of the previous one.
+        for (const id of s.resources) pair(id, prevSet[prevSet.length - 1]!, s.role, undefined, score);
+      }
+      prevSet = s.resources;
+    }
+  }
+}
+
+/** Applies an assigned primary's placement to a dependent's scores. */
+export function applyColocScore(ctx: Ctx, dependent: PRsc, primary: PRsc, c: Coloc): void {
+  if (c.dependentRole && c.dependentRole !== dependent.nextRole) return;
+  if (c.primaryRole && c.primaryRole !== primary.nextRole) return;
+  const attr = c.nodeAttribute;
+  let value: string | undefined;
+  if (primary.assigned !== null) value = ctx.nodes.get(primary.assigned)?.u.attributes[attr];
+  else if (c.score < 0) return;
+  const work = new Map(dependent.allowed);
+  for (const [name, w] of work) {
+    const nv = ctx.nodes.get(name)?.u.attributes[attr];
+    const same = primary.assigned !== null && nv !== undefined && nv === value;
+    if (primary.assigned === null) work.set(name, -INFINITY);
+    else if (c.score >= INFINITY && !same) work.set(name, -INFINITY);
+    else if (c.score <= -INFINITY && same) work.set(name, -INFINITY);
+    else if (same) work.set(name, addScore(c.score, w));
+  }
+  if (c.score <= -INFINITY || c.score >= INFINITY || anyAvailable(ctx, work)) dependent.allowed = work;
+}
+
+/** True when some node in the table is available with a non-negative score. */
+export function anyAvailable(ctx: Ctx, nodes: Map<string, number>): boolean {
+  for (const [name, w] of nodes) if (w >= 0 && nodeAvailable(ctx.nodes.get(name))) return true;
+  return false;
+}
+
+function bestMatching(ctx: Ctx, r: PRsc, attr: string, value: string | undefined): number {
+  let best = -INFINITY;
+  for (const [name, w] of r.allowed) {
+    if (w > best && nodeAvailable(ctx.nodes.get(name)) && ctx.nodes.get(name)?.u.attributes[attr] === value) best = w;
+  }
+  return best;
+}
+
+function addMatching(ctx: Ctx, nodes: Map<string, number>, r: PRsc, attr: string, factor: number): void {
+  for (const [name, w] of nodes) {
+    const score = bestMatching(ctx, r, attr, ctx.nodes.get(name)?.u.attributes[attr]);
+    if (factor < 0 && score < 0) continue;
+    const f = factor * score;
+    let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5);
+    if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0;
+    nodes.set(name, addScore(weight, w));
+  }
+}
+
+/**
+ * Folds a dependent's (and, recursively, its dependents') node preferences into
+ * `nodes`, scaled by `factor`; rolls back when that would leave nowhere to run.
+ */
+export function addColocatedScores(ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number): Map<string, number> {
+  if (r.merging) return nodes;
+  r.merging = true;
+  let work = new Map(nodes);
+  addMatching(ctx, work, r, attr, factor);
+  if (anyAvailable(ctx, work)) {
+    const sign = factor < 0 ? -1 : 1;
+    for (const c of r.withDependents) {
+      if (!c.influence) continue;
+      work = addColocatedScores(ctx, c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY);
+    }
+  } else {
+    work = nodes;
+  }
+  r.merging = false;
+  return work;
+}

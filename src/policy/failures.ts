@@ -1,0 +1,38 @@
+/**
+ * Stage 3: resource-stickiness on the current node and bans from failure
+ * thresholds (migration-threshold against failcounts not yet expired by
+ * failure-timeout).
+ * @module
+ */
+import { INFINITY, primitivesOf, type Ctx, type PRsc } from './model.js';
+import { resourceLocation } from './location.js';
+
+/** The failcount of `r` on `node` that still counts at `now` (epoch seconds). */
+export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string): number {
+  const fc = r.u.failcount[node]?.total ?? 0;
+  if (fc <= 0) return 0;
+  const timeoutMs = r.u.failureTimeoutMs;
+  const last = r.u.lastFailure[node];
+  if (timeoutMs > 0 && last !== undefined && last + timeoutMs / 1000 <= ctx.cluster.now) return 0;
+  return fc;
+}
+
+/** Adds stickiness and failure bans to every primitive. */
+export function applyStickinessAndFailures(ctx: Ctx): void {
+  const symmetric = ctx.cluster.options.symmetricCluster;
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      const running = r.u.runningOn;
+      if (r.managed && r.u.stickiness >= 1 && running.length === 1) {
+        const node = running[0]!;
+        if (symmetric || r.allowed.has(node)) resourceLocation(r, node, r.u.stickiness);
+      }
+      if (r.u.migrationThreshold > 0) {
+        for (const n of ctx.nodeList) {
+          const fc = effectiveFailcount(ctx, r, n.name);
+          if (fc > 0 && fc >= r.u.migrationThreshold) resourceLocation(r, n.name, -INFINITY);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Stage 7: fencing of unclean nodes, clean shutdowns, and the quorum policy.
+ * Nothing is recovered from an unclean node until it has been fenced: its stops
+ * become pseudo actions that follow the fencing.
+ * @module
+ */
+import { primitivesOf, type Act, type Ctx } from './model.js';
+import { order } from './actions.js';
+
+function nodeEvent(ctx: Ctx, task: string, key: string, node: string, attrs: Record<string, string>): Act {
+  const n = ctx.nodes.get(node)!;
+  const a: Act = {
+    seq: ctx.seq++, task, intervalMs: 0, key, node, kind: 'crm_event', optional: false, runnable: true,
+    attrs: { CRM_meta_on_node: n.name, CRM_meta_on_node_uuid: n.uuid, ...attrs }, downed: [n.uuid],
+    ...(task === 'stonith' ? { fenceTarget: node, fenceAction: attrs['CRM_meta_stonith_action'] ?? 'reboot' } : {}),
+  };
+  ctx.actions.push(a);
+  return a;
+}
+
+/** Quorum policy: without quorum, starts are blocked (stop/freeze) or nothing changes (ignore). */
+export function applyQuorumPolicy(ctx: Ctx): void {
+  if (ctx.haveQuorum || ctx.noQuorumPolicy === 'ignore') return;
+  for (const a of ctx.actions) {
+    if (a.rsc && a.task === 'start' && a.kind === 'rsc_op' && a.rsc.u.class !== 'stonith') {
+      a.runnable = false;
+      a.reason = ctx.noQuorumPolicy === 'freeze' ? 'quorum freeze' : 'no quorum';
+    }
+  }
+}
+
+/** Creates fencing and shutdown actions and orders resource actions around them. */
+export function scheduleFencingAndShutdown(ctx: Ctx): void {
+  const stonithAction = ctx.cluster.options.stonithAction || 'reboot';
+  for (const n of ctx.nodeList) {
+    if (!n.u.unclean || !ctx.stonithEnabled) continue;
+    const attrs: Record<string, string> = { CRM_meta_stonith_action: stonithAction };
+    for (const [k, v] of Object.entries(n.u.attributes)) if (!k.startsWith('#')) attrs[`CRM_meta_${k.replace(/-/g, '_')}`] = v;
+    const fence = nodeEvent(ctx, 'stonith', `stonith-${n.name}-${stonithAction}`, n.name, attrs);
+    ctx.fence.set(n.name, 'node is unclean');
+    for (const top of ctx.top) {
+      for (const r of primitivesOf(top)) {
+        const fencingNeeded = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
+        for (const a of r.actions) {
+          if (a.task === 'stop' && a.kind === 'pseudo_event' && r.u.runningOn.includes(n.name)) order(ctx, fence, a, { impliesThen: true });
+          if (a.task !== 'start') continue;
+          if (fencingNeeded || (r.allowed.has(n.name) && r.u.history[n.name] === undefined)) order(ctx, fence, a, {});
+        }
+      }
+    }
+  }
+  for (const n of ctx.nodeList) {
+    if (!n.u.shutdown || !n.u.online || n.u.unclean) continue;
+    const sd = nodeEvent(ctx, 'do_shutdown', `do_shutdown-${n.name}`, n.name, { CRM_meta_op_no_wait: 'true' });
+    for (const a of ctx.actions) if (a.rsc && a.task === 'stop' && a.node === n.name) order(ctx, a, sd, {});
+  }
+}

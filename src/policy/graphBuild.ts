@@ -1,0 +1,84 @@
+/**
+ * Stage 9: the transition graph. Required, runnable actions become synapses in
+ * Pacemaker's order (resources in assignment order, each resource's actions newest
+ * first, then node-level actions); orderings between included actions become inputs.
+ * @module
+ */
+import type { Act, Ctx, PRsc } from './model.js';
+import type { GraphAction, GraphSettings, TransitionGraph } from './graph.js';
+
+function included(ctx: Ctx): Set<Act> {
+  const inc = new Set(ctx.actions.filter((a) => !a.optional && a.runnable));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const o of ctx.orders) {
+      if (o.flags.printedFirst && inc.has(o.then) && !inc.has(o.first) && o.first.runnable) {
+        inc.add(o.first);
+        changed = true;
+      }
+      if (o.flags.printedThen && inc.has(o.first) && !inc.has(o.then) && o.then.runnable) {
+        inc.add(o.then);
+        changed = true;
+      }
+    }
+  }
+  return inc;
+}
+
+function resourceOrder(r: PRsc, out: Act[]): void {
+  out.push(...[...r.actions].reverse());
+  for (const c of r.children) resourceOrder(c, out);
+}
+
+function settings(ctx: Ctx): GraphSettings {
+  const raw = ctx.cluster.options.raw;
+  return {
+    clusterDelay: raw['cluster-delay'] ?? '60s',
+    stonithTimeout: raw['stonith-timeout'] ?? '60s',
+    failedStopOffset: 'INFINITY',
+    failedStartOffset: /^(false|no|off|0)$/i.test(raw['start-failure-is-fatal'] ?? 'true') ? '1' : 'INFINITY',
+    batchLimit: Number(raw['batch-limit'] ?? 0) || 0,
+    transitionId: 0,
+  };
+}
+
+/** Builds the graph and returns it with the included actions (by id). */
+export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, number> } {
+  const inc = included(ctx);
+  const ids = new Map<Act, number>();
+  let next = 1;
+  for (const a of [...ctx.actions].sort((x, y) => x.seq - y.seq)) if (inc.has(a)) ids.set(a, next++);
+  const synOrder: Act[] = [];
+  for (const r of ctx.top) resourceOrder(r, synOrder);
+  for (const a of ctx.actions) if (!a.rsc) synOrder.push(a);
+  const inputs = new Map<Act, Set<number>>();
+  for (const o of ctx.orders) {
+    const f = ids.get(o.first);
+    if (f === undefined || !ids.has(o.then)) continue;
+    const s = inputs.get(o.then) ?? new Set();
+    s.add(f);
+    inputs.set(o.then, s);
+  }
+  const actions: GraphAction[] = [];
+  for (const a of synOrder) {
+    const id = ids.get(a);
+    if (id === undefined) continue;
+    const n = a.node !== undefined ? ctx.nodes.get(a.node) : undefined;
+    const r = a.rsc;
+    actions.push({
+      id,
+      kind: a.kind,
+      operation: a.task,
+      key: a.key,
+      ...(n && a.kind !== 'pseudo_event' ? { node: { name: n.name, uuid: n.uuid } } : {}),
+      ...(r && a.kind === 'rsc_op'
+        ? { resource: { id: r.id, class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
+        : {}),
+      attributes: { ...a.attrs },
+      ...(a.downed ? { downed: [...a.downed] } : {}),
+      priority: 0,
+      inputs: [...(inputs.get(a) ?? [])].sort((x, y) => x - y),
+    });
+  }
+  return { graph: { settings: settings(ctx), actions }, ids };
+}

@@ -1,0 +1,127 @@
+/**
+ * Stage 2: node scores from the cluster's symmetry and `rsc_location` constraints
+ * (node + score, rules with score or score-attribute, resource-discovery).
+ * @module
+ */
+import type { LocationConstraint, Rule, Expression } from '../cib/types.js';
+import { parseScore } from '../cib/values.js';
+import { addScore, INFINITY, type Ctx, type PNode, type PRsc } from './model.js';
+
+/** Adds `score` for `node` to a resource (variant-specific; groups pass it to members). */
+export function resourceLocation(r: PRsc, node: string, score: number): void {
+  r.allowed.set(node, addScore(r.allowed.get(node) ?? 0, score));
+}
+
+function cmp(a: string | undefined, op: string, b: string | undefined, type?: string): boolean {
+  if (op === 'defined') return a !== undefined;
+  if (op === 'not_defined') return a === undefined;
+  if (a === undefined || b === undefined) return op === 'ne' && a !== b;
+  const numeric = type === 'integer' || type === 'number' || (type === undefined && /^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b));
+  let c: number;
+  if (numeric) c = Number(a) - Number(b);
+  else if (type === 'version') {
+    const pa = a.split('.').map(Number), pb = b.split('.').map(Number);
+    c = 0;
+    for (let i = 0; i < Math.max(pa.length, pb.length) && c === 0; i++) c = (pa[i] ?? 0) - (pb[i] ?? 0);
+  } else c = a < b ? -1 : a > b ? 1 : 0;
+  switch (op) {
+    case 'eq': return c === 0;
+    case 'ne': return c !== 0;
+    case 'lt': return c < 0;
+    case 'gt': return c > 0;
+    case 'lte': return c <= 0;
+    case 'gte': return c >= 0;
+    default: return false;
+  }
+}
+
+/** Evaluates a rule against a node's attributes (date expressions are treated as true). */
+export function ruleMatchesNode(rule: Rule, attrs: Readonly<Record<string, string>>): boolean {
+  const results = rule.expressions.map((e) => exprMatches(e, attrs));
+  if (results.length === 0) return true;
+  return rule.booleanOp === 'or' ? results.some(Boolean) : results.every(Boolean);
+}
+
+function exprMatches(e: Expression, attrs: Readonly<Record<string, string>>): boolean {
+  switch (e.kind) {
+    case 'expression':
+      return cmp(attrs[e.attribute], e.operation, e.value, e.type);
+    case 'rule':
+      return ruleMatchesNode(e, attrs);
+    default:
+      return true;
+  }
+}
+
+function targets(ctx: Ctx, c: LocationConstraint): PRsc[] {
+  if (c.rsc) {
+    const r = ctx.byId.get(c.rsc);
+    return r ? [r] : [];
+  }
+  if (c.rscPattern) {
+    let re: RegExp;
+    try {
+      re = new RegExp(c.rscPattern);
+    } catch {
+      return [];
+    }
+    return [...ctx.byId.values()].filter((r) => re.test(r.id));
+  }
+  return c.sets.flatMap((s) => s.resources.map((id) => ctx.byId.get(id)).filter((r): r is PRsc => !!r));
+}
+
+/** Applies one node score to a resource and, for groups, to its members (first in full, others 0). */
+function applyToTree(r: PRsc, node: string, score: number): void {
+  resourceLocation(r, node, score);
+  r.children.forEach((c, i) => applyToTree(c, node, i === 0 ? score : 0));
+}
+
+function ruleScore(rule: Rule, n: PNode): number | undefined {
+  if (rule.scoreAttribute) {
+    const v = n.u.attributes[rule.scoreAttribute];
+    if (v === undefined) return undefined;
+    const s = parseScore(v);
+    return s.ok ? s.val : undefined;
+  }
+  return rule.score ?? 0;
+}
+
+/** Sets initial node scores and applies location constraints. */
+export function applyLocations(ctx: Ctx): void {
+  const symmetric = ctx.cluster.options.symmetricCluster;
+  for (const r of ctx.byId.values()) {
+    if (symmetric) for (const n of ctx.nodeList) r.allowed.set(n.name, 0);
+  }
+  const exclusive = new Map<PRsc, Set<string>>();
+  for (const c of ctx.cluster.cib.configuration.constraints) {
+    if (c.kind !== 'rsc_location') continue;
+    if (c.role && /^(Promoted|Master)$/i.test(c.role)) continue;
+    for (const r of targets(ctx, c)) {
+      const hits: { node: string; score: number }[] = [];
+      if (c.node !== undefined) {
+        if (ctx.nodes.has(c.node)) hits.push({ node: c.node, score: c.score ?? 0 });
+      }
+      for (const rule of c.rules) {
+        if (rule.role && /^(Promoted|Master)$/i.test(rule.role)) continue;
+        for (const n of ctx.nodeList) {
+          if (!ruleMatchesNode(rule, n.u.attributes)) continue;
+          const s = ruleScore(rule, n);
+          if (s !== undefined) hits.push({ node: n.name, score: s });
+        }
+      }
+      for (const h of hits) {
+        applyToTree(r, h.node, h.score);
+        if (c.resourceDiscovery === 'never') for (const p of [r, ...r.children]) p.noDiscovery.add(h.node);
+        if (c.resourceDiscovery === 'exclusive') {
+          const set = exclusive.get(r) ?? new Set();
+          set.add(h.node);
+          exclusive.set(r, set);
+        }
+      }
+    }
+  }
+  for (const [r, set] of exclusive) {
+    for (const p of [r, ...r.children]) for (const n of ctx.nodeList) if (!set.has(n.name)) p.noDiscovery.add(n.name);
+  }
+  void INFINITY;
+}

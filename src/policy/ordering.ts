@@ -1,0 +1,89 @@
+/**
+ * Stage 8: `rsc_order` constraints become orderings between actions, then the
+ * orderings' implications (required, runnable) are propagated to a fixed point.
+ * @module
+ */
+import { VARIANTS } from './variants.js';
+import { order } from './actions.js';
+import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
+
+const INVERSE: Record<string, string> = { start: 'stop', stop: 'start', promote: 'demote', demote: 'promote' };
+
+function flagsFor(kind: string, first: string, inverse: boolean): OrderFlags {
+  if (kind !== 'Mandatory') return {};
+  const runnableLeft = first === 'start' || first === 'promote';
+  return inverse ? { impliesFirst: true, runnableLeft } : { impliesThen: true, runnableLeft };
+}
+
+function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags): void {
+  const firsts = VARIANTS[a.variant].endpoint(ctx, a, aTask, true);
+  const thens = VARIANTS[b.variant].endpoint(ctx, b, bTask, false);
+  for (const f of firsts) for (const t of thens) order(ctx, f, t, flags, id);
+}
+
+function pairOrder(ctx: Ctx, id: string, a: PRsc, b: PRsc, fa: string, ta: string, kind: string, symmetrical: boolean): void {
+  link(ctx, id, a, fa, b, ta, flagsFor(kind, fa, false));
+  if (symmetrical && INVERSE[fa] && INVERSE[ta]) link(ctx, id, b, INVERSE[ta]!, a, INVERSE[fa]!, flagsFor(kind, INVERSE[ta]!, true));
+}
+
+/** Unpacks `rsc_order` constraints (pairs and sequential sets). */
+export function applyOrderConstraints(ctx: Ctx): void {
+  for (const c of ctx.cluster.cib.configuration.constraints) {
+    if (c.kind !== 'rsc_order') continue;
+    const kind = c.orderKind ?? (c.score !== undefined && c.score === 0 ? 'Optional' : 'Mandatory');
+    const symmetrical = c.symmetrical ?? kind !== 'Serialize';
+    if (c.first && c.then) {
+      const a = ctx.byId.get(c.first), b = ctx.byId.get(c.then);
+      if (!a || !b) continue;
+      const fa = c.firstAction ?? 'start';
+      const ta = c.thenAction ?? fa;
+      pairOrder(ctx, c.id, a, b, fa, ta, kind, symmetrical);
+      continue;
+    }
+    let prevLast: { r: PRsc; action: string } | undefined;
+    for (const s of c.sets) {
+      const action = s.action ?? 'start';
+      const rs = s.resources.map((id) => ctx.byId.get(id)).filter((r): r is PRsc => !!r);
+      const setKind = s.kind ?? kind;
+      if (s.sequential !== false) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
+      if (prevLast && rs.length) {
+        const targets = s.sequential !== false ? [rs[0]!] : rs;
+        for (const t of targets) pairOrder(ctx, c.id, prevLast.r, t, prevLast.action, action, kind, symmetrical);
+      }
+      if (rs.length) prevLast = { r: rs[rs.length - 1]!, action };
+    }
+  }
+}
+
+function describe(a: Act): string {
+  return a.rsc ? `${a.rsc.id} ${a.task}` : a.key;
+}
+
+/** Propagates required/unrunnable along orderings until nothing changes. */
+export function propagate(ctx: Ctx): void {
+  for (let round = 0, changed = true; changed && round < 1000; round++) {
+    changed = false;
+    for (const o of ctx.orders) {
+      const { first, then, flags } = o;
+      if (flags.runnableLeft && !first.runnable && then.runnable) {
+        then.runnable = false;
+        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        changed = true;
+      }
+      if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
+        then.optional = false;
+        if (!then.reason) then.reason = `required ${describe(first)}`;
+        changed = true;
+      }
+      if (flags.impliesFirst && !then.optional && first.optional) {
+        first.optional = false;
+        if (!first.reason) first.reason = `required ${describe(then)}`;
+        changed = true;
+      }
+      if (flags.restart && !then.optional && first.optional && then.rsc && then.rsc.u.runningOn.length > 0) {
+        first.optional = false;
+        changed = true;
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Variant methods of a primitive: assignment to the best node, and its start,
+ * stop and recurring monitor actions.
+ * @module
+ */
+import { INFINITY, nodeAvailable, type Act, type Ctx, type PRsc } from './model.js';
+import { addColocatedScores, applyColocScore } from './colocation.js';
+import { finalizeAssignment, showScores, sortNodes } from './assign.js';
+import { findOp, order, rscAction } from './actions.js';
+import { parseInterval } from '../cib/values.js';
+import type { VariantMethods } from './variants.js';
+
+function chooseNode(ctx: Ctx, r: PRsc): string | null {
+  const nodes = sortNodes(ctx, r.allowed);
+  const best = nodes[0];
+  if (!best) return null;
+  let chosen = best;
+  const bw = r.allowed.get(best.name)!;
+  if (bw > 0 && nodeAvailable(best)) {
+    const running = r.u.runningOn[0];
+    const rn = running === undefined ? undefined : ctx.nodes.get(running);
+    if (rn && nodeAvailable(rn)) {
+      for (const n of nodes.slice(1)) {
+        if (r.allowed.get(n.name) !== bw) break;
+        if (n.name === rn.name) chosen = n;
+      }
+    }
+  }
+  return chosen.name;
+}
+
+function assign(ctx: Ctx, r: PRsc): string | null {
+  if (!r.provisional) return r.assigned;
+  if (r.parent && !r.parent.assigning) {
+    VARIANTS_REF.table!.group.assign(ctx, r.parent);
+    return r.assigned;
+  }
+  if (r.assigning) return null;
+  r.assigning = true;
+  for (const c of [...r.withPrimaries]) {
+    VARIANTS_REF.table![c.primary.variant].assign(ctx, c.primary);
+    applyColocScore(ctx, r, c.primary, c);
+  }
+  for (const c of [...r.withDependents]) {
+    if (!c.influence) continue;
+    r.allowed = addColocatedScores(ctx, c.dependent, r.allowed, c.nodeAttribute, c.score / INFINITY);
+  }
+  if (r.nextRole === 'Stopped') for (const n of r.allowed.keys()) r.allowed.set(n, -INFINITY);
+  showScores(ctx, 'pcmk__primitive_assign', r, false);
+  if (!r.managed) {
+    r.nextRole = r.u.runningOn.length ? 'Started' : 'Stopped';
+    finalizeAssignment(ctx, r, r.u.runningOn[0] ?? null, true);
+  } else if (ctx.stopEverything) {
+    finalizeAssignment(ctx, r, null, true);
+  } else {
+    finalizeAssignment(ctx, r, chooseNode(ctx, r), false);
+  }
+  r.assigning = false;
+  return r.assigned;
+}
+
+function intervalMs(v: string): number {
+  const r = parseInterval(v);
+  return r.ok ? r.val : 0;
+}
+
+function createActions(ctx: Ctx, r: PRsc): void {
+  const cur = r.u.runningOn;
+  const next = r.assigned;
+  if (!r.managed) return;
+  let stopNodes: string[] = [];
+  let startRequired = false;
+  if (cur.length > 1) {
+    stopNodes = [...cur];
+    startRequired = next !== null;
+  } else if (cur.length === 1) {
+    const c = cur[0]!;
+    if (next === null) {
+      stopNodes = [c];
+      if (!r.reason) r.reason = 'node availability';
+    } else if (next !== c || r.u.failed) {
+      stopNodes = [c];
+      startRequired = true;
+    }
+  } else if (next !== null) startRequired = true;
+
+  const stops: Act[] = [];
+  for (const n of stopNodes) {
+    const unclean = ctx.nodes.get(n)?.u.unclean ?? false;
+    stops.push(rscAction(ctx, r, 'stop', 0, unclean ? undefined : n, { optional: false, pseudo: unclean }));
+  }
+  if (cur.length === 1 && next === cur[0] && stopNodes.length === 0) {
+    stops.push(rscAction(ctx, r, 'stop', 0, next, { optional: true }));
+  }
+  let start: Act | undefined;
+  if (next !== null) {
+    start = rscAction(ctx, r, 'start', 0, next, { optional: !startRequired });
+    for (const s of stops) order(ctx, s, start, { impliesThen: true, restart: true, runnableLeft: true });
+  }
+  if (next !== null && start) {
+    for (const op of r.u.ops) {
+      if (op.name !== 'monitor' || op.enabled === 'false') continue;
+      if (op.role && !/^Started$/i.test(op.role)) continue;
+      const ms = intervalMs(op.interval);
+      if (ms <= 0) continue;
+      const known = cur.includes(next) && r.u.history[next]?.recurring[`monitor_${ms}`] !== undefined;
+      const mon = rscAction(ctx, r, 'monitor', ms, next, { optional: known && start.optional });
+      order(ctx, start, mon, { impliesThen: true, runnableLeft: true });
+    }
+  }
+  void findOp;
+}
+
+/** Start/stop endpoints of a primitive for orderings (first and then sides are the same). */
+function endpoint(_ctx: Ctx, r: PRsc, task: string, _asFirst: boolean): Act[] {
+  return r.actions.filter((a) => a.task === task && a.intervalMs === 0 && !a.probe);
+}
+
+/** Set by variants.ts to break the import cycle. */
+export const VARIANTS_REF: { table?: Record<'primitive' | 'group', VariantMethods> } = {};
+
+/** The primitive variant's methods. */
+export const primitiveMethods: VariantMethods = { assign, createActions, endpoint, internalOrders: () => undefined };

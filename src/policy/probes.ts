@@ -1,0 +1,34 @@
+/**
+ * Probes: a one-off monitor (interval 0, expecting "not running") of every
+ * resource on every node that has no history of it, done before any start.
+ * @module
+ */
+import { primitivesOf, type Act, type Ctx } from './model.js';
+import { rscAction } from './actions.js';
+
+/** Creates probe actions (before the other resource actions, as Pacemaker does). */
+export function createProbes(ctx: Ctx): Act[] {
+  const probes: Act[] = [];
+  const startup = ctx.cluster.options.raw['enable-startup-probes'];
+  if (startup !== undefined && /^(false|no|off|0|n)$/i.test(startup)) return probes;
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (r.u.orphan) continue;
+      for (const n of ctx.nodeList) {
+        const u = n.u;
+        if (!u.online || u.unclean || u.pending || u.maintenance || u.shutdown) continue;
+        if (r.noDiscovery.has(n.name)) continue;
+        if (r.u.history[n.name] !== undefined) continue;
+        probes.push(rscAction(ctx, r, 'monitor', 0, n.name, { optional: false, probe: true }));
+      }
+    }
+  }
+  return probes;
+}
+
+/** Orders each probe before every start of its resource. */
+export function orderProbes(ctx: Ctx, probes: Act[]): void {
+  for (const p of probes) {
+    for (const a of p.rsc!.actions) if (a.task === 'start') ctx.orders.push({ first: p, then: a, flags: {} });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * `schedule`: Pacemaker's scheduler as a pure function of the CIB and "now".
+ * Each stage lives in its own file; this one only runs them in order.
+ * @module
+ */
+import type { Cib } from '../cib/types.js';
+import type { UnpackedCluster } from '../cib/unpack/types.js';
+import { buildContext } from './stageUnpack.js';
+import { applyLocations } from './location.js';
+import { applyStickinessAndFailures } from './failures.js';
+import { groupColocations, unpackColocations } from './colocation.js';
+import { assignResources } from './assign.js';
+import { VARIANTS } from './variants.js';
+import { createProbes, orderProbes } from './probes.js';
+import { applyQuorumPolicy, scheduleFencingAndShutdown } from './fencing.js';
+import { applyOrderConstraints, propagate } from './ordering.js';
+import { buildGraph } from './graphBuild.js';
+import type { TransitionGraph } from './graph.js';
+import type { Ctx } from './model.js';
+
+/** Options of {@link schedule}. */
+export interface ScheduleOptions {
+  /** "Now", epoch seconds (failure-timeout, date rules). */
+  readonly now: number;
+}
+
+/** What {@link schedule} returns. */
+export interface ScheduleResult {
+  readonly graph: TransitionGraph;
+  /** Allocation score lines as crm_simulate -s prints them, sorted. */
+  readonly scores: string[];
+  /** The working state, for the summary formatters. */
+  readonly ctx: Ctx;
+}
+
+/** Runs every stage on an unpacked cluster. */
+export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
+  const ctx = buildContext(cluster);
+  applyLocations(ctx);
+  applyStickinessAndFailures(ctx);
+  groupColocations(ctx);
+  unpackColocations(ctx);
+  assignResources(ctx);
+  const probes = createProbes(ctx);
+  for (const r of ctx.top) VARIANTS[r.variant].createActions(ctx, r);
+  for (const r of ctx.top) VARIANTS[r.variant].internalOrders(ctx, r);
+  applyQuorumPolicy(ctx);
+  scheduleFencingAndShutdown(ctx);
+  orderProbes(ctx, probes);
+  applyOrderConstraints(ctx);
+  propagate(ctx);
+  const { graph } = buildGraph(ctx);
+  return { graph, scores: [...ctx.scoreLines].sort(), ctx };
+}
+export type { Cib };

@@ -1,0 +1,75 @@
+/**
+ * Stage 1: copy the unpacked cluster into the scheduler's working state.
+ * @module
+ */
+import type { UnpackedCluster, UnpackedResource } from '../cib/unpack/types.js';
+import type { Ctx, PNode, PRsc, PolicyVariant } from './model.js';
+
+function makeRsc(u: UnpackedResource, variant: PolicyVariant, parent?: PRsc): PRsc {
+  const r: PRsc = {
+    id: u.id,
+    variant,
+    u,
+    ...(parent ? { parent } : {}),
+    children: [],
+    allowed: new Map(),
+    provisional: true,
+    assigning: false,
+    merging: false,
+    assigned: null,
+    nextRole: u.targetRole === 'Stopped' || u.orphan ? 'Stopped' : 'Started',
+    managed: u.managed,
+    noDiscovery: new Set(),
+    withPrimaries: [],
+    withDependents: [],
+    actions: [],
+  };
+  return r;
+}
+
+/** Builds the working context. Clones and bundles are left out (not scheduled yet). */
+export function buildContext(cluster: UnpackedCluster): Ctx {
+  const nodes = new Map<string, PNode>();
+  const nodeList: PNode[] = [];
+  for (const n of cluster.nodes) {
+    const p: PNode = { name: n.name, uuid: n.id, u: n, assignedCount: 0 };
+    nodes.set(n.name, p);
+    nodeList.push(p);
+  }
+  const top: PRsc[] = [];
+  const byId = new Map<string, PRsc>();
+  for (const u of cluster.resources) {
+    if (u.variant === 'primitive') {
+      const r = makeRsc(u, 'primitive');
+      top.push(r);
+      byId.set(r.id, r);
+    } else if (u.variant === 'group') {
+      const g = makeRsc(u, 'group');
+      for (const cu of u.children) {
+        const c = makeRsc(cu, 'primitive', g);
+        g.children.push(c);
+        byId.set(c.id, c);
+      }
+      top.push(g);
+      byId.set(g.id, g);
+    }
+  }
+  const o = cluster.options;
+  return {
+    cluster,
+    nodes,
+    nodeList,
+    top,
+    byId,
+    colocs: [],
+    actions: [],
+    orders: [],
+    scoreLines: [],
+    stonithEnabled: o.stonithEnabled,
+    haveQuorum: cluster.haveQuorum,
+    noQuorumPolicy: o.noQuorumPolicy,
+    stopEverything: o.raw['stop-all-resources'] !== undefined && /^(true|yes|on|1|y)$/i.test(o.raw['stop-all-resources']!),
+    fence: new Map(),
+    seq: 0,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * crm_simulate's text sections after "Current cluster status": the Transition
+ * Summary (what changes, and why), the actions in the order the simulated graph
+ * runs them, and the Revised Cluster Status (the CIB with the simulated results
+ * applied, unpacked again).
+ * @module
+ */
+import type { Cib, LrmRscOp, LrmResource, NodeState } from '../cib/types.js';
+import { unpackCluster } from '../cib/unpack/unpack.js';
+import { formatStatus } from '../cib/format/status.js';
+import type { GraphAction, TransitionGraph } from './graph.js';
+import type { ScheduleResult } from './schedule.js';
+import { primitivesOf, type Act, type PRsc } from './model.js';
+
+function line(action: string, rsc: string, detail: string, reason?: string): string {
+  return `  * ${action.padEnd(10)} ${rsc.padEnd(15)} ( ${detail} )${reason ? `  due to ${reason}` : ''}`;
+}
+
+function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
+  if (!r.managed) return [];
+  const cur = r.u.runningOn;
+  const starts = r.actions.filter((a) => a.task === 'start');
+  const stops = r.actions.filter((a) => a.task === 'stop' && inGraph(a));
+  const start = starts.find(inGraph);
+  const blockedStart = starts.find((a) => !a.runnable && !a.optional);
+  const next = r.assigned;
+  if (cur.length === 0) {
+    if (start) return [line('Start', r.id, next!)];
+    if (blockedStart && next) return [line('Start', r.id, next, `${blockedStart.reason ?? 'unrunnable'} (blocked)`)];
+    return [];
+  }
+  const from = cur[0]!;
+  if (start && stops.length) {
+    if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${from} -> ${next}`)];
+    if (r.u.failed) return [line('Recover', r.id, from)];
+    return [line('Restart', r.id, from, start.reason)];
+  }
+  if (stops.length) {
+    const why = blockedStart?.reason ? blockedStart.reason : r.reason ?? 'node availability';
+    return cur.map((n) => line('Stop', r.id, n, why));
+  }
+  return [];
+}
+
+/** The "Transition Summary:" lines. */
+export function formatTransitionSummary(result: ScheduleResult): string[] {
+  const { ctx } = result;
+  const ids = new Set(result.graph.actions.map((a) => `${a.key}@${a.node?.name ?? ''}`));
+  const inGraph = (a: Act): boolean => ids.has(`${a.key}@${a.kind === 'pseudo_event' ? '' : a.node ?? ''}`);
+  const out: string[] = [];
+  for (const [node, why] of ctx.fence) out.push(`  * Fence (${ctx.cluster.options.stonithAction || 'reboot'}) ${node} '${why}'`);
+  for (const top of ctx.top) for (const r of primitivesOf(top)) out.push(...rscLines(r, inGraph));
+  return out;
+}
+
+/** Actions in the order crm_simulate fires them: passes over the synapses, each firing what is ready. */
+export function executionOrder(graph: TransitionGraph): GraphAction[] {
+  const done = new Set<number>();
+  const out: GraphAction[] = [];
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const a of graph.actions) {
+      if (done.has(a.id) || !a.inputs.every((i) => done.has(i))) continue;
+      done.add(a.id);
+      out.push(a);
+      progress = true;
+    }
+  }
+  return out;
+}
+
+function execLine(a: GraphAction): string {
+  if (a.kind === 'pseudo_event') return `  * Pseudo action:   ${a.key}`;
+  if (a.kind === 'crm_event') {
+    if (a.operation === 'stonith') return `  * Fencing ${a.node?.name} (${a.attributes['CRM_meta_stonith_action'] ?? 'reboot'})`;
+    return `  * Cluster action:  ${a.operation} for ${a.node?.name} on ${a.node?.name}`;
+  }
+  return `  * Resource action: ${(a.resource?.id ?? '').padEnd(15)} ${a.operation} on ${a.node?.name}`;
+}
+
+/** The "Executing Cluster Transition:" lines. */
+export function formatExecution(graph: TransitionGraph): string[] {
+  return executionOrder(graph).map(execLine);
+}
+
+let callId = 100000;
+function applyToStatus(cib: Cib, graph: TransitionGraph): Cib {
+  const states = new Map<string, NodeState>();
+  for (const s of cib.status.nodes) states.set(s.uname ?? s.id, s);
+  const nodeId = new Map(cib.configuration.nodes.map((n) => [n.uname, n.id]));
+  for (const a of executionOrder(graph)) {
+    const name = a.node?.name;
+    if (!name) continue;
+    const st: NodeState = states.get(name) ?? { id: nodeId.get(name) ?? name, uname: name, transient: [] };
+    if (a.kind === 'crm_event') {
+      if (a.operation === 'stonith' || a.operation === 'do_shutdown') {
+        states.set(name, { ...st, inCcm: 'false', crmd: 'offline', join: 'down', expected: 'down', lrm: [] });
+      }
+      continue;
+    }
+    if (a.kind !== 'rsc_op' || !a.resource) continue;
+    const lrm = [...(st.lrm ?? [])];
+    const i = lrm.findIndex((l) => l.id === a.resource!.id);
+    const old: LrmResource = i >= 0 ? lrm[i]! : { id: a.resource.id, class: a.resource.class, ...(a.resource.provider ? { provider: a.resource.provider } : {}), type: a.resource.type, ops: [] };
+    const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
+    const rc = a.operation === 'monitor' && interval === 0 ? 7 : 0;
+    const op: LrmRscOp = {
+      id: `${a.resource.id}_${a.operation}_${interval}`, operation: a.operation, operationKey: a.key,
+      interval, rcCode: rc, opStatus: 0, callId: callId++,
+      transitionKey: `0:${rc}:0:sim`, transitionMagic: `0:${rc};0:${rc}:0:sim`,
+    };
+    let ops = old.ops.filter((o) => o.interval !== 0 || interval !== 0 ? true : false);
+    if (interval === 0) ops = old.ops.filter((o) => o.interval !== 0 && a.operation !== 'stop');
+    ops.push(op);
+    const upd: LrmResource = { ...old, ops };
+    if (i >= 0) lrm[i] = upd;
+    else lrm.push(upd);
+    states.set(name, { ...st, lrm });
+  }
+  const nodes = cib.status.nodes.map((s) => states.get(s.uname ?? s.id) ?? s);
+  for (const [n, s] of states) if (!cib.status.nodes.some((x) => (x.uname ?? x.id) === n)) nodes.push(s);
+  return { ...cib, status: { ...cib.status, nodes } };
+}
+
+/** Every section after "Current cluster status", as crm_simulate -S prints them. */
+export function formatSummary(cib: Cib, result: ScheduleResult, opts: { now: number }): string {
+  const out = ['Transition Summary:', ...formatTransitionSummary(result), '', 'Executing Cluster Transition:', ...formatExecution(result.graph), ''];
+  const revised = unpackCluster(applyToStatus(cib, result.graph), { now: opts.now });
+  out.push('Revised Cluster Status:', ...formatStatus(revised), '');
+  return out.join('\n');
+}

@@ -1,0 +1,59 @@
+/**
+ * Measures the policy engine on the Pacemaker regression cases: per case, whether
+ * the summary, graph (by meaning) and scores match.
+ * @module
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCib } from '../../src/cib/parse.js';
+import { unpackCluster, executionDate } from '../../src/cib/unpack/unpack.js';
+import { formatCurrentStatus } from '../../src/cib/format/status.js';
+import { scheduleUnpacked } from '../../src/policy/schedule.js';
+import { formatSummary, parseGraphXml, compareGraphs, type GraphDiff } from '../../src/policy/index.js';
+
+export const CASES_DIR = '/work/shared/pacemaker-scheduler';
+
+export interface CaseRow { name: string; feature: string; tier: number; extra: string }
+
+export function loadCases(): CaseRow[] {
+  const rows = readFileSync(join(CASES_DIR, 'cases.tsv'), 'utf8').trim().split('\n').slice(1);
+  return rows.map((l) => { const f = l.split('\t'); return { name: f[0]!, feature: f[2]!, tier: Number(f[3]), extra: f[5] ?? '' }; });
+}
+
+const norm = (s: string): string[] => s.replace(/ocf::/g, 'ocf:').split('\n').map((l) => l.replace(/\s+/g, '')).filter((l) => l.length > 0);
+
+export interface CaseResult { name: string; summary: boolean; graph: boolean; scores: boolean; error?: string; diff?: GraphDiff; summaryText?: string; scoresText?: string[] }
+
+function nowFor(extra: string, fallback: number): number {
+  const m = /-t\s+(\S+)/.exec(extra);
+  if (!m) return fallback;
+  const t = Date.parse(m[1]!);
+  return Number.isFinite(t) ? Math.floor(t / 1000) : fallback;
+}
+
+export function runCase(c: CaseRow): CaseResult {
+  const name = c.name;
+  try {
+    const xml = readFileSync(join(CASES_DIR, 'xml', `${name}.xml`), 'utf8');
+    const cib = parseCib(xml);
+    if (cib.err) return { name, summary: false, graph: false, scores: false, error: cib.val.message };
+    const base = executionDate(cib.val) ?? 1700000000;
+    const now = nowFor(c.extra, base);
+    const cl = unpackCluster(cib.val, { now });
+    const res = scheduleUnpacked(cl);
+    const summaryText = formatCurrentStatus(unpackCluster(cib.val, { now: base })) + '\n' + formatSummary(cib.val, res, { now: base });
+    const expSum = readFileSync(join(CASES_DIR, 'summary', `${name}.summary`), 'utf8');
+    const summary = norm(summaryText).join('\n') === norm(expSum).join('\n');
+    const expPath = join(CASES_DIR, 'exp', `${name}.exp`);
+    let graph = false, diff: GraphDiff | undefined;
+    if (existsSync(expPath)) {
+      const e = parseGraphXml(readFileSync(expPath, 'utf8'));
+      if (e.ok) { diff = compareGraphs(res.graph, e.val); graph = diff.equal; }
+    }
+    const expScores = readFileSync(join(CASES_DIR, 'scores', `${name}.scores`), 'utf8').split('\n').filter((l) => l.trim());
+    const scores = expScores.join('\n') === res.scores.join('\n');
+    return { name, summary, graph, scores, ...(diff ? { diff } : {}), summaryText, scoresText: res.scores };
+  } catch (e) {
+    return { name, summary: false, graph: false, scores: false, error: String((e as Error).stack ?? e) };
+  }
+}
