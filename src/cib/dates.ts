@@ -280,13 +280,18 @@ const SPEC_INT = /^\s*[+-]?\d+\s*$/;
 
 /**
  * A `<duration>` element's fields (years, months, weeks, days, hours, minutes,
- * seconds; integers) as a {@link Duration}. Absent fields are 0.
+ * seconds; integers) as a {@link Duration}. Absent fields are 0. `days` is read
+ * from `extra.days` too, since the DateSpec model has no such field.
  */
 export function durationFromSpec(spec: DateSpec): Result<Duration, DateError> {
   const fields = ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds'] as const;
   const v: Record<string, number> = {};
   for (const f of fields) {
-    const raw = (spec as Record<string, string | undefined>)[f];
+    // DateSpec has no `days` field (date_spec has none); a parsed <duration days>
+    // lands in `extra`.
+    const raw = f === 'days'
+      ? (spec as { days?: string }).days ?? spec.extra?.['days']
+      : spec[f];
     if (raw === undefined) { v[f] = 0; continue; }
     if (!SPEC_INT.test(raw)) return Err(dateError(raw, `duration field ${f} is not an integer`));
     v[f] = Number(raw);
