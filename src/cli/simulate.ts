@@ -1,0 +1,94 @@
+/**
+ * `quorate simulate`: crm_simulate-compatible. Prints the current cluster
+ * status; the policy sections (transition summary, graph, scores) come from
+ * the policy engine through {@link PolicyEngine} when it is available.
+ * @module
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseCib } from '../cib/parse.js';
+import { unpackCluster, executionDate } from '../cib/unpack/unpack.js';
+import { formatStatus } from '../cib/format/status.js';
+import { parseDateTime } from '../cib/dates.js';
+import type { Cib } from '../cib/types.js';
+import type { PolicyEngine } from './policySeam.js';
+
+/** Options of a simulate run (crm_simulate's flags). */
+export interface SimulateOptions {
+  readonly xmlFile?: string;
+  readonly simulate: boolean;
+  readonly showScores: boolean;
+  readonly quiet: boolean;
+  readonly graphFile?: string;
+  readonly dotFile?: string;
+  readonly outputFile?: string;
+  readonly dateTime?: string;
+}
+
+/** A CLI failure: message for stderr and an exit code. */
+export interface CliFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly exitCode: number;
+}
+
+/** Result of a run: text for stdout, or a failure. */
+export type RunResult = { ok: true; stdout: string } | { ok: false; error: CliFailure };
+
+/** Loads and parses a CIB file, naming what is wrong when it cannot. */
+export function loadCib(file: string): { ok: true; cib: Cib } | { ok: false; error: CliFailure } {
+  let xml: string;
+  try {
+    xml = readFileSync(file, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return { ok: false, error: { code: 'QUORATE_ERR_CLI_INPUT', message: `cannot read ${file}: ${why}`, exitCode: 2 } };
+  }
+  const r = parseCib(xml);
+  if (r.err) return { ok: false, error: { code: r.val.code, message: `${file}: ${r.val.message}`, exitCode: 2 } };
+  return { ok: true, cib: r.val };
+}
+
+/** Resolves "now" (epoch seconds): -t, else the CIB's execution-date, else the given wall clock. */
+export function resolveNow(cib: Cib, dateTime: string | undefined, wallClockS: number): { ok: true; now: number } | { ok: false; error: CliFailure } {
+  if (dateTime !== undefined) {
+    const r = parseDateTime(dateTime);
+    if (r.err) return { ok: false, error: { code: 'QUORATE_ERR_CLI_USAGE', message: `invalid date/time for -t: ${dateTime}`, exitCode: 2 } };
+    return { ok: true, now: Math.floor(r.val) };
+  }
+  return { ok: true, now: executionDate(cib) ?? wallClockS };
+}
+
+/** The "Current cluster status" section text for a CIB. */
+export function currentStatus(cib: Cib, now: number): string {
+  const u = unpackCluster(cib, { now });
+  return ['Current cluster status:', ...formatStatus(u), ''].join('\n');
+}
+
+/** Runs a simulation and returns what crm_simulate would print. */
+export function runSimulate(o: SimulateOptions, policy: PolicyEngine, wallClockS: number): RunResult {
+  if (!o.xmlFile) return { ok: false, error: { code: 'QUORATE_ERR_CLI_USAGE', message: 'simulate: an input file is required (-x FILE)', exitCode: 2 } };
+  const loaded = loadCib(o.xmlFile);
+  if (!loaded.ok) return loaded;
+  const cib = loaded.cib;
+  const nowR = resolveNow(cib, o.dateTime, wallClockS);
+  if (!nowR.ok) return nowR;
+  const now = nowR.now;
+  const parts: string[] = [];
+  if (!o.quiet) parts.push(currentStatus(cib, now));
+  const wantsPolicy = o.simulate || o.showScores || o.graphFile !== undefined || o.dotFile !== undefined;
+  if (wantsPolicy && policy.schedule) {
+    const result = policy.schedule(cib, { now });
+    if (o.showScores && policy.formatScores) parts.push(['Allocation scores:', ...policy.formatScores(result)].join('\n'));
+    if (o.simulate && policy.formatSummary) parts.push(policy.formatSummary(cib, result, { now }));
+    if (o.graphFile && policy.formatGraphXml) writeFileSync(o.graphFile, policy.formatGraphXml(result));
+    if (o.dotFile && policy.formatGraphDot) writeFileSync(o.dotFile, policy.formatGraphDot(result));
+  } else if (wantsPolicy) {
+    return { ok: false, error: { code: 'QUORATE_ERR_NOT_AVAILABLE', message: 'simulate: the policy engine is not available in this build', exitCode: 1 } };
+  }
+  if (o.outputFile) writeFileSync(o.outputFile, cibXmlOf(o.xmlFile));
+  return { ok: true, stdout: parts.join('\n') };
+}
+
+function cibXmlOf(file: string): string {
+  return readFileSync(file, 'utf8');
+}
