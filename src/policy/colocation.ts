@@ -96,8 +96,7 @@ export function applyColocScore(ctx: Ctx, dependent: PRsc, primary: PRsc, c: Col
     const same = primary.assigned !== null && nv !== undefined && nv === value;
     if (primary.assigned === null) work.set(name, -INFINITY);
     else if (c.score >= INFINITY && !same) work.set(name, -INFINITY);
-    else if (c.score <= -INFINITY && same) work.set(name, -INFINITY);
-    else if (same) work.set(name, addScore(c.score, w));
+    else if (same && c.score < INFINITY) work.set(name, addScore(c.score, w));
   }
   if (c.score <= -INFINITY || c.score >= INFINITY || anyAvailable(ctx, work)) dependent.allowed = work;
 }

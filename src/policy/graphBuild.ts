@@ -26,7 +26,9 @@ function included(ctx: Ctx): Set<Act> {
 }
 
 function resourceOrder(r: PRsc, out: Act[]): void {
-  out.push(...[...r.actions].reverse());
+  // Newest first, as Pacemaker prepends; recurring monitors (created early there) go last.
+  const rev = [...r.actions].reverse();
+  out.push(...rev.filter((a) => !(a.task === 'monitor' && a.intervalMs > 0)), ...rev.filter((a) => a.task === 'monitor' && a.intervalMs > 0));
   for (const c of r.children) resourceOrder(c, out);
 }
 
@@ -53,6 +55,7 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
   for (const a of ctx.actions) if (!a.rsc) synOrder.push(a);
   const inputs = new Map<Act, Set<number>>();
   for (const o of ctx.orders) {
+    if (o.flags.noGraph) continue;
     const f = ids.get(o.first);
     if (f === undefined || !ids.has(o.then)) continue;
     const s = inputs.get(o.then) ?? new Set();

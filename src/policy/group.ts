@@ -53,11 +53,11 @@ function internalOrders(ctx: Ctx, g: PRsc): void {
     const cStarts = c.actions.filter((a) => a.task === 'start');
     const cStops = c.actions.filter((a) => a.task === 'stop');
     for (const s of cStarts) {
-      order(ctx, start, s, { impliesThen: true, runnableLeft: true, printedFirst: true });
+      order(ctx, start, s, { runnableLeft: true, printedFirst: true });
       order(ctx, s, running, { printedThen: true });
     }
     for (const s of cStops) {
-      order(ctx, stop, s, { impliesThen: true, printedFirst: true });
+      order(ctx, stop, s, { printedFirst: true });
       order(ctx, s, stopped, { printedThen: true });
     }
     if (ordered && prev) {
@@ -66,6 +66,11 @@ function internalOrders(ctx: Ctx, g: PRsc): void {
     }
     prev = c;
   }
+}
+
+/** Members' actions standing for `task` (orderings on the group imply them). */
+export function memberEndpoints(g: PRsc, task: string): Act[] {
+  return g.children.flatMap((c) => c.actions.filter((a) => a.task === task && a.intervalMs === 0 && !a.probe));
 }
 
 /** first side: running/stopped stand for start/stop; then side: start/stop. */

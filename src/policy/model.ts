@@ -98,6 +98,8 @@ export interface OrderFlags {
   readonly printedFirst?: boolean;
   /** `first` in the graph ⇒ `then` in the graph. */
   readonly printedThen?: boolean;
+  /** Only carries implications (into group members); not an input in the graph. */
+  readonly noGraph?: boolean;
 }
 
 /** An ordering between two actions. */

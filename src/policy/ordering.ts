@@ -5,6 +5,8 @@
  */
 import { VARIANTS } from './variants.js';
 import { order } from './actions.js';
+import { memberEndpoints } from './group.js';
+import { INFINITY } from './model.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 
 const INVERSE: Record<string, string> = { start: 'stop', stop: 'start', promote: 'demote', demote: 'promote' };
@@ -19,6 +21,19 @@ function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: stri
   const firsts = VARIANTS[a.variant].endpoint(ctx, a, aTask, true);
   const thens = VARIANTS[b.variant].endpoint(ctx, b, bTask, false);
   for (const f of firsts) for (const t of thens) order(ctx, f, t, flags, id);
+  if (b.variant === 'group' && (flags.impliesThen || flags.impliesFirst)) {
+    // A group's pseudo action does not carry requirements to members by itself.
+    for (const f of firsts) for (const t of memberEndpoints(b, bTask)) order(ctx, f, t, { ...flags, noGraph: true }, id);
+  }
+}
+
+/** Anti-colocated resources: the dependent stops before the primary starts there, and vice versa. */
+export function applyAntiColocationOrders(ctx: Ctx): void {
+  for (const c of ctx.colocs) {
+    if (c.score > -INFINITY) continue;
+    link(ctx, c.id, c.dependent, 'stop', c.primary, 'start', {});
+    link(ctx, c.id, c.primary, 'stop', c.dependent, 'start', {});
+  }
 }
 
 function pairOrder(ctx: Ctx, id: string, a: PRsc, b: PRsc, fa: string, ta: string, kind: string, symmetrical: boolean): void {

@@ -75,7 +75,9 @@ function execLine(a: GraphAction): string {
     if (a.operation === 'stonith') return `  * Fencing ${a.node?.name} (${a.attributes['CRM_meta_stonith_action'] ?? 'reboot'})`;
     return `  * Cluster action:  ${a.operation} for ${a.node?.name} on ${a.node?.name}`;
   }
-  return `  * Resource action: ${(a.resource?.id ?? '').padEnd(15)} ${a.operation} on ${a.node?.name}`;
+  const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
+  const op = interval > 0 ? `${a.operation}=${interval}` : a.operation;
+  return `  * Resource action: ${(a.resource?.id ?? '').padEnd(15)} ${op} on ${a.node?.name}`;
 }
 
 /** The "Executing Cluster Transition:" lines. */
