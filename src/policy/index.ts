@@ -12,7 +12,7 @@ export type { TransitionGraph, GraphAction, GraphActionKind, GraphNodeRef, Graph
 export type { ScheduleOptions, ScheduleResult } from './schedule.js';
 export { scheduleUnpacked } from './schedule.js';
 export { parseGraphXml, compareGraphs, actionSignature, type GraphDiff, type GraphParseError } from './compare.js';
-export { formatTransitionSummary, formatExecution, formatSummary, executionOrder } from './summary.js';
+export { formatTransitionSummary, formatExecution, formatSummary, executionOrder, applyGraphToCib } from './summary.js';
 export { formatDot, formatDot as formatGraphDot } from './dot.js';
 
 /** Schedules a CIB at `now` (epoch seconds): the transition graph plus allocation scores. */

@@ -85,11 +85,12 @@ export function formatExecution(graph: TransitionGraph): string[] {
   return executionOrder(graph).map(execLine);
 }
 
-let callId = 100000;
-function applyToStatus(cib: Cib, graph: TransitionGraph): Cib {
+/** The CIB with every graph action's simulated success recorded in its status (as crm_simulate does). */
+export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
   const states = new Map<string, NodeState>();
   for (const s of cib.status.nodes) states.set(s.uname ?? s.id, s);
   const nodeId = new Map(cib.configuration.nodes.map((n) => [n.uname, n.id]));
+  let callId = 1 + Math.max(0, ...cib.status.nodes.flatMap((s) => (s.lrm ?? []).flatMap((l) => l.ops.map((o) => o.callId))));
   for (const a of executionOrder(graph)) {
     const name = a.node?.name;
     if (!name) continue;
@@ -111,8 +112,8 @@ function applyToStatus(cib: Cib, graph: TransitionGraph): Cib {
       interval, rcCode: rc, opStatus: 0, callId: callId++,
       transitionKey: `0:${rc}:0:sim`, transitionMagic: `0:${rc};0:${rc}:0:sim`,
     };
-    let ops = old.ops.filter((o) => o.interval !== 0 || interval !== 0 ? true : false);
-    if (interval === 0) ops = old.ops.filter((o) => o.interval !== 0 && a.operation !== 'stop');
+    // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
+    const ops = interval === 0 ? old.ops.filter((o) => o.interval !== 0 && a.operation !== 'stop') : old.ops.filter((o) => o.interval !== interval);
     ops.push(op);
     const upd: LrmResource = { ...old, ops };
     if (i >= 0) lrm[i] = upd;
@@ -127,7 +128,7 @@ function applyToStatus(cib: Cib, graph: TransitionGraph): Cib {
 /** Every section after "Current cluster status", as crm_simulate -S prints them. */
 export function formatSummary(cib: Cib, result: ScheduleResult, opts: { now: number }): string {
   const out = ['Transition Summary:', ...formatTransitionSummary(result), '', 'Executing Cluster Transition:', ...formatExecution(result.graph), ''];
-  const revised = unpackCluster(applyToStatus(cib, result.graph), { now: opts.now });
+  const revised = unpackCluster(applyGraphToCib(cib, result.graph), { now: opts.now });
   out.push('Revised Cluster Status:', ...formatStatus(revised), '');
   return out.join('\n');
 }

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCases, runCase } from './cases.js';
+
+/**
+ * Matches reached per feature on tier-1 cases without clones (summary, graph by
+ * meaning, scores). Raise these as the engine improves; a drop is a regression.
+ */
+const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
+  primitives: [6, 8, 8],
+  groups: [9, 9, 11],
+  'colocation-basic': [1, 6, 8],
+  orphans: [0, 1, 0],
+  'target-role': [0, 2, 2],
+  'base-score': [1, 1, 0],
+  ordering: [3, 6, 10],
+  colocation: [5, 9, 10],
+  'node-attributes': [8, 8, 8],
+  monitors: [0, 1, 2],
+  'resource-recovery': [3, 7, 8],
+  quorum: [1, 3, 8],
+  'node-recovery-fencing': [3, 7, 5],
+  'managed-maintenance': [0, 1, 1],
+  defaults: [1, 2, 3],
+  'stop-all': [0, 0, 0],
+};
+
+test('tier-1 cases without clones: no crash, and per-feature matches at least the recorded floor', () => {
+  const got: Record<string, [number, number, number]> = {};
+  const crashes: string[] = [];
+  for (const c of loadCases()) {
+    if (c.tier !== 1 || !(c.feature in FLOOR)) continue;
+    const r = runCase(c);
+    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
+    const g = (got[c.feature] ??= [0, 0, 0]);
+    if (r.summary) g[0]++;
+    if (r.graph) g[1]++;
+    if (r.scores) g[2]++;
+  }
+  assert.deepEqual(crashes, []);
+  for (const [f, floor] of Object.entries(FLOOR)) {
+    const g = got[f] ?? [0, 0, 0];
+    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
+  }
+});
