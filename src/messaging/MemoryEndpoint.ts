@@ -32,7 +32,7 @@ import {
   type TransportError,
   type TransportEvents,
 } from './transport.js';
-import { sameRing, type InstallFrame, type LogEntry, type MemoryFrame, type StateFrame } from './memoryFrames.js';
+import { sameRing, type InstallFrame, type LogEntry, type MemoryFrame, type StateFrame, type SubmitFrame } from './memoryFrames.js';
 
 const log = logger('messaging:memory');
 
@@ -59,7 +59,7 @@ export interface EndpointHost {
   isCrashed(node: string): boolean;
 }
 
-interface Pending { msgId: number; data: string }
+interface Pending { msgId: number; uid: number; data: string }
 
 interface Recovery {
   ring: RingId;
@@ -85,11 +85,14 @@ interface Run {
   // Sequencer state (when this node is the ring's representative).
   seqNext: number;
   originNext: Map<string, number>;
-  originBuf: Map<string, Map<number, string>>;
+  originBuf: Map<string, Map<number, { inc: number; uid: number; data: string }>>;
   acks: Map<string, number>;
   // Outgoing broadcasts not yet delivered back to us.
   pending: Pending[];
   nextMsgId: number;
+  nextUid: number;
+  /** Highest message number delivered per origin (and its incarnation): drops re-sent duplicates. */
+  seenUid: Map<string, { inc: number; uid: number }>;
   // Direct streams.
   out: Map<string, OutStream>;
   in: Map<string, InStream>;
@@ -132,7 +135,7 @@ export class MemoryEndpoint extends EventEmitter<TransportEvents> implements Tra
     if (!r) return Err(transportError('QUORATE_ERR_NOT_STARTED', `endpoint ${this.node} is not running`));
     const text = encodePayload(payload, this.host.maxPayloadChars);
     if (text.err) return text;
-    const p: Pending = { msgId: r.nextMsgId++, data: text.val };
+    const p: Pending = { msgId: r.nextMsgId++, uid: r.nextUid++, data: text.val };
     r.pending.push(p);
     if (r.view && !r.recovery) this.submit(r, p, false);
     return Ok(undefined);
@@ -171,7 +174,7 @@ export class MemoryEndpoint extends EventEmitter<TransportEvents> implements Tra
     this.run = {
       inc, tick, log: new Map(), delivered: 0, high: 0, stable: 0,
       seqNext: 1, originNext: new Map(), originBuf: new Map(), acks: new Map(),
-      pending: [], nextMsgId: 1, out: new Map(), in: new Map(), repInstalls: new Map(),
+      pending: [], nextMsgId: 1, nextUid: 1, seenUid: new Map(), out: new Map(), in: new Map(), repInstalls: new Map(),
     };
   }
 
@@ -198,7 +201,7 @@ export class MemoryEndpoint extends EventEmitter<TransportEvents> implements Tra
     const r = this.run;
     if (!r) return;
     switch (frame.t) {
-      case 'submit': return this.onSubmit(r, frame.ring, frame.origin, frame.msgId, frame.data);
+      case 'submit': return this.onSubmit(r, frame);
       case 'ordered': return this.onOrdered(r, frame.ring, frame.entry);
       case 'nack': {
         if (!this.isSequencerOf(r, frame.ring)) return;
@@ -247,19 +250,22 @@ export class MemoryEndpoint extends EventEmitter<TransportEvents> implements Tra
 
   private submit(r: Run, p: Pending, retransmit: boolean): void {
     const ring = r.view!.ringId;
-    this.host.transmit(this.node, ring.rep, { t: 'submit', ring, origin: this.node, msgId: p.msgId, data: p.data }, retransmit);
+    const f: SubmitFrame = { t: 'submit', ring, origin: this.node, msgId: p.msgId, inc: r.inc, uid: p.uid, data: p.data };
+    this.host.transmit(this.node, ring.rep, f, retransmit);
   }
 
-  private onSubmit(r: Run, ring: RingId, origin: string, msgId: number, data: string): void {
+  private onSubmit(r: Run, f: SubmitFrame): void {
+    const { ring, origin } = f;
     if (!this.isSequencerOf(r, ring) || !r.view!.members.includes(origin)) return;
     let next = r.originNext.get(origin) ?? 1;
-    if (msgId < next) return; // already ordered: a duplicate or a retransmission
+    if (f.msgId < next) return; // already ordered: a duplicate or a retransmission
     let buf = r.originBuf.get(origin);
     if (!buf) r.originBuf.set(origin, (buf = new Map()));
-    buf.set(msgId, data);
+    buf.set(f.msgId, { inc: f.inc, uid: f.uid, data: f.data });
     // Order each origin's messages in its sending order.
     while (buf.has(next)) {
-      const entry: LogEntry = { seq: r.seqNext++, origin, msgId: next, data: buf.get(next)! };
+      const m = buf.get(next)!;
+      const entry: LogEntry = { seq: r.seqNext++, origin, msgId: next, inc: m.inc, uid: m.uid, data: m.data };
       buf.delete(next);
       next++;
       for (const m of r.view!.members) {
@@ -287,10 +293,16 @@ export class MemoryEndpoint extends EventEmitter<TransportEvents> implements Tra
 
   private deliver(r: Run, e: LogEntry, ringId: RingId): void {
     r.delivered = e.seq;
-    if (e.origin === this.node) {
-      const i = r.pending.findIndex(p => p.msgId === e.msgId);
+    if (e.origin === this.node && e.inc === r.inc) {
+      const i = r.pending.findIndex(p => p.uid === e.uid);
       if (i >= 0) r.pending.splice(i, 1);
     }
+    // A sender whose old sequencer was cut off cannot know whether its message
+    // was ordered there, so it sends it again in the next ring; whoever already
+    // delivered it (in an earlier view) skips the copy.
+    const seen = r.seenUid.get(e.origin);
+    if (seen && seen.inc === e.inc && e.uid <= seen.uid) return;
+    if (!seen || e.inc >= seen.inc) r.seenUid.set(e.origin, { inc: e.inc, uid: e.uid });
     this.host.countDelivery();
     this.emit('message', { from: e.origin, payload: JSON.parse(e.data) as JsonValue, seq: e.seq, kind: 'broadcast', ringId });
   }

@@ -10,12 +10,24 @@ import type { RingId } from './transport.js';
 export interface LogEntry {
   readonly seq: number;
   readonly origin: string;
+  /** Per-origin number within the ring (the sequencer keeps each origin's order by it). */
   readonly msgId: number;
+  /** The origin's incarnation and its message number across rings, for duplicate suppression. */
+  readonly inc: number;
+  readonly uid: number;
   readonly data: string;
 }
 
 /** A member asks the sequencer to order its message (`msgId` counts per origin per ring). */
-export interface SubmitFrame { readonly t: 'submit'; readonly ring: RingId; readonly origin: string; readonly msgId: number; readonly data: string }
+export interface SubmitFrame {
+  readonly t: 'submit';
+  readonly ring: RingId;
+  readonly origin: string;
+  readonly msgId: number;
+  readonly inc: number;
+  readonly uid: number;
+  readonly data: string;
+}
 /** The sequencer's ordered message. */
 export interface OrderedFrame { readonly t: 'ordered'; readonly ring: RingId; readonly entry: LogEntry }
 /** A member asks the sequencer for missing sequence numbers. */
