@@ -10,3 +10,5 @@ export { parseCib, parseCibWithWarnings, cibFromXmlNode, parseResourceXml, parse
 export { parseXml, DEFAULT_XML_LIMITS, type XmlLimits } from './parseXml.js';
 export { isPacemakerDate } from './parseDate.js';
 export { RESOURCE_CLASSES } from './parseResources.js';
+export { serialiseCib, cibToXmlNode, resourceNode, constraintNode, nvSetNode, ruleNode } from './serialise.js';
+export { xmlNodeToString, escapeAttr, escapeText } from './serialiseXml.js';
