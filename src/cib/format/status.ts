@@ -257,5 +257,5 @@ function instanceLines(c: UnpackedCluster, r: UnpackedResource, indent: string):
 
 /** Pacemaker's rsc_printable_id: anonymous clone instances print their base id. */
 function printableId(r: UnpackedResource): string {
-  return r.instance !== undefined && !r.unique ? r.baseId : r.id;
+  return r.variant === 'primitive' && r.instance !== undefined && !r.unique ? r.baseId : r.id;
 }

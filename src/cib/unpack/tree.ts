@@ -29,7 +29,10 @@ export const ROLE_ORDER: Record<Role, number> = { Unknown: 0, Stopped: 1, Starte
 function scoreOf(v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   const r = parseScore(v);
-  return r.ok ? r.val : dflt;
+  if (r.ok) return r.val;
+  // Pacemaker reads scores with strtoll semantics: "2.0" is 2.
+  const m = /^\s*([+-]?\d+)/.exec(v);
+  return m ? Math.max(-INFINITY, Math.min(INFINITY, Number(m[1]))) : dflt;
 }
 
 function msOf(v: string | undefined): number {

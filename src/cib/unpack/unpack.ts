@@ -385,6 +385,9 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
     if (onFail !== 'ignore') rsc.failed = true;
     if (rsc.runningOn.length > 1 && rsc.managed && (rsc.meta['multiple-active'] ?? 'stop_start') === 'block') {
       rsc.managed = false; rsc.blocked = true;
+      // multiple-active=block on a group blocks the whole group.
+      const grp = rsc.parent?.variant === 'group' ? rsc.parent : undefined;
+      if (grp && (grp.meta['multiple-active'] ?? '') === 'block') for (const m of grp.children) { m.managed = false; m.blocked = true; }
     }
   } else if (ROLE_ORDER[role] > ROLE_ORDER[rsc.role]) {
     rsc.role = role;
