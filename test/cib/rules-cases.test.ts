@@ -10,7 +10,7 @@ import type { Cib } from '../../src/cib/types.js';
 import { parseCib } from '../../src/cib/parse.js';
 import { parseDateTime } from '../../src/cib/dates.js';
 import { evaluateRuleResult, ruleScore } from '../../src/cib/rules.js';
-import { indexCib, nodeAttributes } from '../../src/cib/nvsets.js';
+import { crmConfigProperties, effectiveParams, indexCib, nodeAttributes } from '../../src/cib/nvsets.js';
 import { parseScore } from '../../src/cib/values.js';
 
 const DIR = '/work/shared/pacemaker-scheduler';
@@ -107,5 +107,26 @@ test('location rule scores of the rule-* and location-date cases match Pacemaker
         assert.equal(total, expected.val, `${name}: ${con.rsc} on ${n.uname}`);
       }
     }
+  }
+});
+
+test('date-1/2/3: date-gated node attributes, parameters and cluster properties match the expected graphs', () => {
+  const date1 = load('date-1');
+  const now1 = nowOf({ name: 'date-1', args: '-t 2005-020' }, date1)!;
+  assert.equal(nodeAttributes(date1, 'node2', { now: now1 }).get('server_group'), 'group3');
+  assert.equal(nodeAttributes(date1, 'node2', { now: Date.UTC(2004, 5, 1) / 1000 }).get('server_group'), 'group2');
+  const rsc1 = date1.configuration.resources.find((r) => r.id === 'rsc1')!;
+  assert.ok(rsc1.kind === 'primitive');
+  const iface = (node: string): string | undefined =>
+    effectiveParams(rsc1, date1, { now: now1, nodeAttrs: nodeAttributes(date1, node, { now: now1 }) }).get('interface');
+  assert.equal(iface('node1'), 'eth1'); // the graph's interface= for node1
+  assert.equal(iface('node2'), 'eth2');
+  // The graph's cluster-delay: the date_spec hours=12 set (score 2) applies at 12:30 only.
+  for (const [name, want] of [['date-2', '10s'], ['date-3', '50s']] as const) {
+    const cib = load(name);
+    const c = cases().find((x) => x.name === name)!;
+    const graph = readFileSync(`${DIR}/exp/${name}.exp`, 'utf8');
+    assert.ok(graph.includes(`cluster-delay="${want}"`));
+    assert.equal(crmConfigProperties(cib, nowOf(c, cib)).get('cluster-delay'), want, name);
   }
 });
