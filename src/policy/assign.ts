@@ -5,6 +5,7 @@
  */
 import { INFINITY, nodeAvailable, scoreText, type Ctx, type PNode, type PRsc } from './model.js';
 import { VARIANTS } from './variants.js';
+import { mergedScores } from './colocation.js';
 
 /** Records `fn: rsc allocation score on node: N` lines for a resource (and members). */
 export function showScores(ctx: Ctx, fn: string, r: PRsc, recurse: boolean): void {
@@ -37,24 +38,30 @@ export function finalizeAssignment(ctx: Ctx, r: PRsc, node: string | null, force
   if (n) n.assignedCount++;
 }
 
-function maxWeight(r: PRsc): number {
-  let m = -INFINITY;
-  for (const w of r.allowed.values()) m = Math.max(m, w);
-  return m;
-}
-
-function currentWeight(r: PRsc): number {
-  const p = r.variant === 'group' ? r.children[0] : r;
-  const node = p?.u.runningOn[0];
-  return node === undefined ? -INFINITY - 1 : (p!.allowed.get(node) ?? -INFINITY);
-}
-
 /** Assigns every resource: priority first, then the score on the current node, then the best score. */
 export function assignResources(ctx: Ctx): void {
-  const order = ctx.top
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => b.r.u.priority - a.r.u.priority || currentWeight(b.r) - currentWeight(a.r) || maxWeight(b.r) - maxWeight(a.r) || a.i - b.i)
-    .map((x) => x.r);
+  const nodes = sortNodes(ctx, new Map(ctx.nodeList.map((n) => [n.name, 0])));
+  const merged = new Map(ctx.top.map((r) => [r, mergedScores(ctx, r)]));
+  const current = (r: PRsc): number => {
+    const p = r.variant === 'group' ? r.children[0] : r;
+    const node = p?.u.runningOn[0];
+    const w = node === undefined ? undefined : merged.get(r)!.get(node);
+    return w ?? r.u.priority;
+  };
+  // Unpacking already orders resources by priority; finer sorting only applies with utilization placement.
+  const finer = ctx.cluster.options.placementStrategy !== 'default';
+  const cmp = (a: PRsc, b: PRsc): number => {
+    if (a.u.priority !== b.u.priority) return b.u.priority - a.u.priority;
+    if (!finer) return 0;
+    const ca = current(a), cb = current(b);
+    if (ca !== cb) return cb - ca;
+    for (const n of nodes) {
+      const wa = merged.get(a)!.get(n.name) ?? -INFINITY, wb = merged.get(b)!.get(n.name) ?? -INFINITY;
+      if (wa !== wb) return wb - wa;
+    }
+    return 0;
+  };
+  const order = [...ctx.top].sort(cmp);
   ctx.top.splice(0, ctx.top.length, ...order);
   for (const r of order) VARIANTS[r.variant].assign(ctx, r);
 }

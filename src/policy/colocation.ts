@@ -130,20 +130,35 @@ function addMatching(ctx: Ctx, nodes: Map<string, number>, r: PRsc, attr: string
  * Folds a dependent's (and, recursively, its dependents') node preferences into
  * `nodes`, scaled by `factor`; rolls back when that would leave nowhere to run.
  */
-export function addColocatedScores(ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number): Map<string, number> {
+export function addColocatedScores(
+  ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number, forward = false,
+): Map<string, number> {
   if (r.merging) return nodes;
   r.merging = true;
   let work = new Map(nodes);
   addMatching(ctx, work, r, attr, factor);
   if (anyAvailable(ctx, work)) {
     const sign = factor < 0 ? -1 : 1;
-    for (const c of r.withDependents) {
-      if (!c.influence) continue;
-      work = addColocatedScores(ctx, c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY);
+    for (const c of forward ? r.withPrimaries : r.withDependents) {
+      if (!forward && !c.influence) continue;
+      work = addColocatedScores(ctx, forward ? c.primary : c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY, forward);
     }
   } else {
     work = nodes;
   }
   r.merging = false;
+  return work;
+}
+
+/** A resource's scores with those of the resources it is colocated with folded in (for sorting). */
+export function mergedScores(ctx: Ctx, r: PRsc): Map<string, number> {
+  const p = r.variant === 'group' ? r.children[0] : r;
+  if (!p) return new Map(r.allowed);
+  p.merging = true;
+  let work = new Map(p.allowed);
+  if (anyAvailable(ctx, work)) {
+    for (const c of p.withPrimaries) work = addColocatedScores(ctx, c.primary, work, c.nodeAttribute, c.score / INFINITY, true);
+  }
+  p.merging = false;
   return work;
 }

@@ -73,7 +73,7 @@ function execLine(a: GraphAction): string {
   if (a.kind === 'pseudo_event') return `  * Pseudo action:   ${a.key}`;
   if (a.kind === 'crm_event') {
     if (a.operation === 'stonith') return `  * Fencing ${a.node?.name} (${a.attributes['CRM_meta_stonith_action'] ?? 'reboot'})`;
-    return `  * Cluster action:  ${a.operation} for ${a.node?.name} on ${a.node?.name}`;
+    return `  * Cluster action:  ${a.operation} on ${a.node?.name}`;
   }
   const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
   const op = interval > 0 ? `${a.operation}=${interval}` : a.operation;
@@ -96,7 +96,7 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
     if (!name) continue;
     const st: NodeState = states.get(name) ?? { id: nodeId.get(name) ?? name, uname: name, transient: [] };
     if (a.kind === 'crm_event') {
-      if (a.operation === 'stonith' || a.operation === 'do_shutdown') {
+      if (a.operation === 'stonith') {
         states.set(name, { ...st, inCcm: 'false', crmd: 'offline', join: 'down', expected: 'down', lrm: [] });
       }
       continue;
