@@ -12,7 +12,10 @@
  *   that moves from one view into the same next view: they delivered the same
  *   set of messages of the old view before it.
  * - A message broadcast but not yet ordered when the view changes is ordered
- *   (and delivered) in the next view the sender joins, not lost.
+ *   (and delivered) in the next view the sender joins, not lost. If it may
+ *   already have been delivered on the far side of a partition, an endpoint
+ *   that already delivered it skips the copy: each endpoint run delivers a
+ *   message at most once, and members otherwise deliver the same messages.
  * - `send` is reliable FIFO point-to-point to a member of the current view; it
  *   is dropped if the destination leaves the view before receiving it.
  * @module
@@ -21,14 +24,18 @@ import type { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../util/clock.js';
 import { Ok, Err, type Result, type QuorateErrorShape } from '../util/result.js';
 
-/** A value that survives `JSON.stringify`/`JSON.parse` unchanged: message payloads. */
+/**
+ * A value that survives `JSON.stringify`/`JSON.parse`: message payloads.
+ * Object properties may be `undefined` (optional fields); they are dropped on
+ * the wire, as JSON does.
+ */
 export type JsonValue =
   | null
   | boolean
   | number
   | string
   | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+  | { readonly [key: string]: JsonValue | undefined };
 
 /** Identifies one membership ring: its representative and a sequence number. */
 export interface RingId {

@@ -308,3 +308,18 @@ async function soak(seed: number): Promise<void> {
 test('random fault schedules keep virtual synchrony and converge after healing', async () => {
   for (const seed of [1003, 1014, 1101, 1105, 1147, 1184, 1197, 1, 2, 3, 4, 5]) await soak(seed);
 });
+
+test('runFor lets asynchronous handlers make progress between steps', async () => {
+  const h = await cluster(['a', 'b']);
+  await h.net.runFor(200);
+  // b answers every ping after an await, as async cluster code would.
+  h.net.endpoint('b').on('message', async m => {
+    if (m.payload !== 'ping') return;
+    await Promise.resolve();
+    await new Promise(r => setImmediate(r));
+    h.net.endpoint('b').broadcast('pong');
+  });
+  h.net.endpoint('a').broadcast('ping');
+  await h.net.runFor(100);
+  assert.ok(h.trace.get('a')!.some(l => l.endsWith('b:"pong"')));
+});
