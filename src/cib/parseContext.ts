@@ -132,20 +132,32 @@ export class ParseContext {
   }
 }
 
-/** Error path of an element: `tag[id=X]` when it has an id, else parent path + `/tag[n]`. */
-export function childPath(node: XmlNode, parentPath: string, nth: number): string {
+/** Section elements that occur once in their parent: their paths carry no position. */
+const SECTIONS = new Set([
+  'configuration', 'status', 'crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults',
+  'fencing-topology', 'tags', 'acls', 'alerts', 'lrm', 'lrm_resources', 'transient_attributes', 'tickets', 'operations',
+]);
+
+/**
+ * Error path of an element: `tag[id=X]` when it has an id, else parent path + `/tag[n]`
+ * (`/tag` for a section element that is alone of its kind).
+ */
+export function childPath(node: XmlNode, parentPath: string, nth: number, alone = false): string {
   const id = node.attrs['id'];
   if (id !== undefined && id !== '') return `${node.tag}[id=${clip(id, 200)}]`;
+  if (alone && SECTIONS.has(node.tag)) return `${parentPath}/${node.tag}`;
   return `${parentPath}/${node.tag}[${nth}]`;
 }
 
 /** Calls `fn` for each child element with its error path (positions count same-tag siblings). */
 export function forEachChild(node: XmlNode, path: string, fn: (child: XmlNode, path: string) => void): void {
+  const total = new Map<string, number>();
+  for (const c of node.children) total.set(c.tag, (total.get(c.tag) ?? 0) + 1);
   const seen = new Map<string, number>();
   for (const c of node.children) {
     const n = (seen.get(c.tag) ?? 0) + 1;
     seen.set(c.tag, n);
-    fn(c, childPath(c, path, n));
+    fn(c, childPath(c, path, n, total.get(c.tag) === 1));
   }
 }
 
