@@ -327,6 +327,23 @@ export function addDuration(epochS: number, dur: Duration, offsetS = 0): number 
   return newDays * DAY_S + sod + dur.seconds - offsetS;
 }
 
+/**
+ * A `<duration>` as Pacemaker's `pe_parse_xml_duration` reads it: each field's
+ * leading integer (trailing text ignored); fields that do not start with one are
+ * skipped rather than rejected.
+ */
+export function durationFromSpecLenient(spec: DateSpec): Duration {
+  const get = (f: 'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds'): number => {
+    const raw = f === 'days' ? (spec as { days?: string }).days ?? spec.extra?.['days'] : spec[f];
+    const m = raw === undefined ? null : /^\s*[+-]?\d+/.exec(raw);
+    return m ? Number(m[0]) : 0;
+  };
+  return {
+    years: get('years'), months: get('months'), days: get('weeks') * 7 + get('days'),
+    seconds: get('hours') * 3600 + get('minutes') * 60 + get('seconds'),
+  };
+}
+
 /** Total seconds of a duration taken from `epochS` (calendar-aware). */
 export function durationSeconds(dur: Duration, fromEpochS = 0): number {
   return addDuration(fromEpochS, dur) - fromEpochS;

@@ -1,12 +1,14 @@
 /**
- * Name/value sets resolved as Pacemaker 2.1 does (`pe__unpack_dataset_nvpairs`):
- * sets are ordered by score, highest first; sets with equal scores come in
- * REVERSE document order (Pacemaker prepends them to a list and stable-sorts it —
- * scheduler case op-defaults-3 shows the later of two equal sets winning); a
- * special id (`cib-bootstrap-options` for crm_config) always comes first. Each set
- * whose rule passes is then merged: without `overwrite` the first set naming a key
- * wins, with it the last does. Pairs without a value are skipped; the value
- * `#default` removes what an earlier set gave.
+ * Name/value sets resolved as Pacemaker 2.1.5 does (`pe_eval_nvpairs`): sets are
+ * applied highest score first, a special id (`cib-bootstrap-options` for
+ * crm_config) before all; sets with equal scores in REVERSE document order
+ * (Pacemaker prepends them to a list and stable-sorts it). Without `overwrite` the
+ * first set applied that names a key wins — so the highest score, and of equal
+ * scores the later set (scheduler case op-defaults-3 shows it). With `overwrite`
+ * (transient node attributes, op meta) the last applied wins, i.e. the LOWEST
+ * score: a 2.1.5 quirk later Pacemaker fixed, kept for fidelity.
+ * Pairs without a value are skipped; the value `#default` removes what an earlier
+ * set gave.
  *
  * On top of that: the effective meta-attributes and parameters of a resource, the
  * cluster properties, op defaults and an operation's meta, and node attributes.

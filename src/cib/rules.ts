@@ -15,8 +15,9 @@
  *   equal, one missing is unequal; lt/gt… with a missing side fail;
  * - date expressions: in_range (the default) is inclusive at both ends and needs a
  *   start or an end (an end may come from start + `<duration>`); gt needs start, lt
- *   needs end; a date that does not parse counts as absent; date_spec fields are
- *   single values or ranges "a-b", "a-" or "-b", and absent fields are ignored;
+ *   needs end; a date that does not parse counts as absent; a `<duration>` field
+ *   that is not an integer is skipped; date_spec fields are single values or ranges
+ *   "a-b", "a-" or "-b", absent fields are ignored, malformed ones fail;
  * - rsc_expression: class and type match when given; provider must match exactly,
  *   so an expression without provider only matches agents without one;
  * - op_expression: name must match, and interval when given.
@@ -27,7 +28,7 @@ import { Ok, Err, type Result } from '../util/result.js';
 import type { QuorateErrorShape } from '../util/result.js';
 import type { AttrExpression, DateExpression, DateSpec, Expression, OpExpression, Rule, RscExpression, Score } from './types.js';
 import { INFINITY } from './types.js';
-import { addDuration, calendarFields, durationFromSpec, parseZonedDateTime, type CalendarFields } from './dates.js';
+import { addDuration, calendarFields, durationFromSpecLenient, parseZonedDateTime, type CalendarFields } from './dates.js';
 import { parseInterval, parseScore } from './values.js';
 
 /** A string map given as a Map or a plain record. */
@@ -351,8 +352,7 @@ function evalDateExpression(e: DateExpression, ctx: RuleContext, st: EvalState):
   const start = parseDate(e.start, ctx);
   let end = parseDate(e.end, ctx)?.epochS;
   if (start !== undefined && end === undefined && e.duration !== undefined) {
-    const d = durationFromSpec(e.duration);
-    if (d.ok) end = addDuration(start.epochS, d.val, start.offsetS);
+    end = addDuration(start.epochS, durationFromSpecLenient(e.duration), start.offsetS);
   }
   switch (e.operation ?? 'in_range') {
     case 'in_range':
@@ -382,19 +382,39 @@ function evalDateExpression(e: DateExpression, ctx: RuleContext, st: EvalState):
   return false;
 }
 
-/** Parses a date_spec field: "n", "a-b", "a-" or "-b". Undefined when malformed. */
-export function parseSpecRange(v: string): { low?: number; high?: number } | undefined {
-  const m = /^\s*(\d+)?\s*(-)?\s*(\d+)?\s*$/.exec(v);
-  if (!m || (m[1] === undefined && m[3] === undefined)) return undefined;
-  if (m[2] === undefined) {
-    if (m[3] !== undefined) return undefined;
-    const n = Number(m[1]);
-    return { low: n, high: n };
+/**
+ * Parses a date_spec field as Pacemaker's `pcmk__parse_ll_range`: "n", "a-b", "a-"
+ * or "-b". Missing bounds are -1. `bad` is set for malformed input; like
+ * Pacemaker, a malformed field still yields whatever bounds were read before the
+ * problem (so "5-x" acts as "5-"), and one with none fails every value.
+ */
+export function parseSpecRange(v: string): { low: number; high: number; bad: boolean } {
+  const lead = /^\s*[+-]?\d+/;
+  if (v === '' || v === '-') return { low: -1, high: -1, bad: true };
+  if (v.startsWith('-')) {
+    const m = lead.exec(v.slice(1));
+    if (!m || m[0].length !== v.length - 1) return { low: -1, high: -1, bad: true };
+    return { low: -1, high: Number(m[0]), bad: false };
   }
-  const out: { low?: number; high?: number } = {};
-  if (m[1] !== undefined) out.low = Number(m[1]);
-  if (m[3] !== undefined) out.high = Number(m[3]);
-  return out;
+  const m = lead.exec(v);
+  if (!m) return { low: -1, high: -1, bad: true };
+  const low = Number(m[0]);
+  const rest = v.slice(m[0].length);
+  if (rest === '') return { low, high: low, bad: false };
+  if (rest[0] !== '-') return { low: -1, high: -1, bad: true };
+  if (rest.length === 1) return { low, high: -1, bad: false };
+  const m2 = lead.exec(rest.slice(1));
+  if (!m2 || m2[0].length !== rest.length - 1) return { low, high: -1, bad: true };
+  return { low, high: Number(m2[0]), bad: false };
+}
+
+/** Pacemaker's `check_one` for one date_spec field value. */
+function specFieldHolds(raw: string, v: number): boolean {
+  const { low, high } = parseSpecRange(raw);
+  if (low === high) return v === low;
+  if (low !== -1 && high !== -1) return v >= low && v <= high;
+  if (low === -1) return v <= high;
+  return v >= low;
 }
 
 const SPEC_FIELDS: readonly [Exclude<keyof DateSpec, 'id' | 'extra'>, keyof CalendarFields][] = [
@@ -406,18 +426,13 @@ const SPEC_FIELDS: readonly [Exclude<keyof DateSpec, 'id' | 'extra'>, keyof Cale
 
 /**
  * Pacemaker's `pe_cron_range_satisfied`: every field present must hold at `nowS`
- * (calendar fields read at `offsetS`); a malformed field fails the spec.
+ * (calendar fields read at `offsetS`); see {@link parseSpecRange} for malformed fields.
  */
 export function dateSpecMatches(spec: DateSpec, nowS: number, offsetS = 0): boolean {
   const f = calendarFields(nowS, offsetS);
   for (const [key, field] of SPEC_FIELDS) {
     const raw = spec[key];
-    if (raw === undefined) continue;
-    const r = parseSpecRange(raw);
-    if (r === undefined) return false;
-    const v = f[field];
-    if (r.low !== undefined && v < r.low) return false;
-    if (r.high !== undefined && v > r.high) return false;
+    if (raw !== undefined && !specFieldHolds(raw, f[field])) return false;
   }
   return true;
 }

@@ -42,8 +42,9 @@ test('set precedence: score descending, ties in reverse document order, alwaysFi
   assert.equal(resolveNvSets([a, b, hi, lo], {}).get('x'), 'hi');
   assert.equal(resolveNvSets([lo, a], {}).get('x'), 'a');
   assert.equal(resolveNvSets([a, b], {}).get('only_a'), '1');
-  // overwrite: the last applied set wins.
+  // overwrite (Pacemaker 2.1.5): same order, the last applied set wins.
   assert.equal(resolveNvSets([a, b, hi, lo], {}, { overwrite: true }).get('x'), 'lo');
+  assert.equal(resolveNvSets([a, b], {}, { overwrite: true }).get('x'), 'a');
   // alwaysFirst beats any score.
   const boot = set('cib-bootstrap-options', { x: 'boot' });
   assert.equal(resolveNvSets([hi, boot], {}, { alwaysFirst: 'cib-bootstrap-options' }).get('x'), 'boot');
@@ -55,7 +56,7 @@ test('pairs without value are skipped, #default removes, rules gate sets, kind f
   const plain = set('p', { x: '1', y: '2' });
   assert.equal(resolveNvSets([noValue, plain], {}).get('x'), '1');
   const reset = set('r', { y: '#default' }, { score: -1 });
-  const out = resolveNvSets([plain, reset], {}, { overwrite: true });
+  const out = resolveNvSets([plain, reset], {});
   assert.equal(out.has('y'), false);
   const gated = set('g', { x: 'gated' }, {
     score: 100,

@@ -150,6 +150,10 @@ test('date expressions: in_range (inclusive, with end or duration), gt, lt, bad 
   const withDuration = date({ start: '2005-01-31', duration: { months: '1', hours: '12' } });
   assert.equal(at(withDuration, utc(2005, 2, 28, 12)), true);
   assert.equal(at(withDuration, utc(2005, 2, 28, 12, 0, 1)), false);
+  // A duration field that is not an integer is skipped (Pacemaker's update_field).
+  const sloppy = date({ start: '2005-01-01', duration: { months: 'x', hours: '2h' } });
+  assert.equal(at(sloppy, utc(2005, 1, 1, 2)), true);
+  assert.equal(at(sloppy, utc(2005, 1, 1, 2, 0, 1)), false);
   const onlyEnd = date({ end: '2005-01-01' });
   assert.equal(at(onlyEnd, utc(1990, 1, 1)), true);
   assert.equal(at(onlyEnd, utc(2005, 1, 2)), false);
@@ -185,6 +189,9 @@ test('date_spec: single values, ranges, open ranges, weeks, moon; malformed fiel
     [{}, true],
     [{ weekdays: '1,2' }, false], // multiple ranges are not allowed
     [{ hours: 'noon' }, false],
+    [{ hours: '' }, false],
+    [{ hours: '12-x' }, true], // Pacemaker keeps the low bound it read: "12-"
+    [{ hours: '13-x' }, false],
   ];
   for (const [spec, want] of rows) {
     assert.equal(dateSpecMatches(spec, t), want, JSON.stringify(spec));
@@ -194,10 +201,11 @@ test('date_spec: single values, ranges, open ranges, weeks, moon; malformed fiel
   assert.equal(dateSpecMatches({ hours: '12' }, utc(2005, 1, 20, 11, 30)), false);
   // Fields are read in the given offset.
   assert.equal(dateSpecMatches({ hours: '7' }, t, -5 * 3600), true);
-  assert.deepEqual(parseSpecRange('9-16'), { low: 9, high: 16 });
-  assert.deepEqual(parseSpecRange('5'), { low: 5, high: 5 });
-  assert.deepEqual(parseSpecRange('-3'), { high: 3 });
-  assert.equal(parseSpecRange('1,2'), undefined);
+  assert.deepEqual(parseSpecRange('9-16'), { low: 9, high: 16, bad: false });
+  assert.deepEqual(parseSpecRange('5'), { low: 5, high: 5, bad: false });
+  assert.deepEqual(parseSpecRange('-3'), { low: -1, high: 3, bad: false });
+  assert.deepEqual(parseSpecRange('7-'), { low: 7, high: -1, bad: false });
+  assert.equal(parseSpecRange('1,2').bad, true);
 });
 
 test('next change of date-based rules (for cluster-recheck)', () => {
