@@ -109,6 +109,11 @@ export class MemoryEndpoint extends EventEmitter<TransportEvents> implements Tra
     super();
   }
 
+  /** @internal The current run's incarnation number (0 when not running). */
+  get incarnation(): number {
+    return this.run?.inc ?? 0;
+  }
+
   /** True while the endpoint runs (started, not stopped or crashed). */
   get running(): boolean {
     return this.run !== undefined;

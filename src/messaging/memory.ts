@@ -16,7 +16,9 @@ import { EventEmitter } from 'eventemitter3';
 import { VirtualClock, type TimerHandle } from '../util/clock.js';
 import { SeededRng } from '../util/rng.js';
 import { logger } from '../util/log.js';
-import type { MembershipView, Network, RingId } from './transport.js';
+import type { JsonValue, MembershipView, Network, RingId } from './transport.js';
+import { createFrameCodec, type FrameCodec } from './frame.js';
+import { ReplayWindow } from './replayWindow.js';
 import { MemoryEndpoint, type EndpointHost } from './MemoryEndpoint.js';
 import type { MemoryFrame } from './memoryFrames.js';
 import { MemoryWire, type WireStats } from './wire.js';
@@ -37,6 +39,15 @@ export interface MemoryNetworkOptions {
   tickMs?: number;
   /** Largest payload, in JSON characters. Default 1 MiB. */
   maxPayloadChars?: number;
+  /**
+   * Cluster key: when set, every frame crosses the wire encoded by the
+   * authenticated frame codec (HMAC, replay window), and damaged or replayed
+   * frames are refused and counted in `stats.rejected`. Must be a valid key
+   * (16–4096 bytes; see `validateAuthKey`): an invalid one throws RangeError.
+   */
+  authKey?: Uint8Array;
+  /** With `authKey`: also encrypt frame bodies (AES-256-GCM). */
+  encrypt?: boolean;
 }
 
 /** Events of the memory network, for simulations and invariant checkers. */
@@ -58,7 +69,10 @@ export class MemoryNetwork extends EventEmitter<MemoryNetworkEvents> implements 
   readonly joinTimeoutMs: number;
   private readonly endpoints = new Map<string, MemoryEndpoint>();
   private readonly crashed = new Set<string>();
-  private readonly wire: MemoryWire<MemoryFrame>;
+  private readonly wire: MemoryWire<MemoryFrame | Buffer>;
+  private readonly codec: FrameCodec | undefined;
+  private readonly sendSeq = new Map<string, { epoch: number; seq: number }>();
+  private readonly windows = new Map<string, ReplayWindow>();
   private readonly host: EndpointHost;
   /** Partition group of each named node; undefined when the network is whole. */
   private groups: Map<string, number> | undefined;
@@ -73,18 +87,30 @@ export class MemoryNetwork extends EventEmitter<MemoryNetworkEvents> implements 
     this.tokenTimeoutMs = opts.tokenTimeoutMs ?? 1000;
     this.joinTimeoutMs = opts.joinTimeoutMs ?? 100;
     const rng = new SeededRng(this.seed);
-    this.wire = new MemoryWire<MemoryFrame>(
+    if (opts.authKey) {
+      // 64 MiB: recovery frames carry whole logs.
+      const c = createFrameCodec({ key: opts.authKey, encrypt: opts.encrypt ?? false, maxFrameBytes: 64 << 20 });
+      if (c.err) throw new RangeError(`memoryNetwork: ${c.val.message}`);
+      this.codec = c.val;
+    }
+    this.wire = new MemoryWire<MemoryFrame | Buffer>(
       this.clock,
       rng.fork(),
       (from, to) => this.canReach(from, to),
-      (from, to, frame) => this.endpoints.get(to)?.receive(from, frame),
+      (from, to, frame) => this.arrive(from, to, frame),
+      (frame, r) => {
+        if (!Buffer.isBuffer(frame)) return undefined;
+        const copy = Buffer.from(frame);
+        copy[r.int(0, copy.length - 1)] ^= 1 << r.int(0, 7);
+        return copy;
+      },
     );
     const net = this;
     this.host = {
       clock: this.clock,
       tickMs: opts.tickMs ?? 20,
       maxPayloadChars: opts.maxPayloadChars ?? 1 << 20,
-      transmit: (from, to, frame, retransmit) => this.wire.transmit(from, to, frame, retransmit),
+      transmit: (from, to, frame, retransmit) => this.wire.transmit(from, to, this.seal(from, frame), retransmit),
       endpointStarted: node => { log('%s started', node); net.topologyChanged('join'); },
       endpointStopped: node => { log('%s stopped', node); net.topologyChanged('join'); },
       nextIncarnation: () => ++net.incarnations,
@@ -126,6 +152,39 @@ export class MemoryNetwork extends EventEmitter<MemoryNetworkEvents> implements 
       await this.runFor(stepMs, stepMs);
     }
     return pred();
+  }
+
+  /** Encodes a frame with the codec when the network is authenticated. */
+  private seal(from: string, frame: MemoryFrame): MemoryFrame | Buffer {
+    if (!this.codec) return frame;
+    const epoch = this.endpoints.get(from)?.incarnation ?? 0;
+    let s = this.sendSeq.get(from);
+    if (!s || s.epoch !== epoch) this.sendSeq.set(from, (s = { epoch, seq: 0 }));
+    const r = this.codec.encode(
+      { type: 1, sender: from, epoch, seq: ++s.seq, timestampMs: this.clock.now() },
+      frame as unknown as JsonValue,
+    );
+    // Frames are built by the protocol from bounded payloads: failure is a bug.
+    if (r.err) throw new Error(`memory network cannot encode a frame: ${r.val.message}`);
+    return r.val;
+  }
+
+  private arrive(from: string, to: string, frame: MemoryFrame | Buffer): void {
+    const ep = this.endpoints.get(to);
+    if (!ep) return;
+    if (!Buffer.isBuffer(frame)) {
+      ep.receive(from, frame);
+      return;
+    }
+    let w = this.windows.get(to);
+    if (!w) this.windows.set(to, (w = new ReplayWindow()));
+    const d = this.codec!.decode(frame, w);
+    if (d.err || d.val.header.sender !== from) {
+      this.wire.stats.rejected++;
+      log('%s refused a frame from %s: %s', to, from, d.err ? d.val.code : 'sender mismatch');
+      return;
+    }
+    ep.receive(from, d.val.body as unknown as MemoryFrame);
   }
 
   // ---- faults ----
@@ -184,6 +243,15 @@ export class MemoryNetwork extends EventEmitter<MemoryNetworkEvents> implements 
   /** Each frame is delivered twice with probability `p`. */
   duplicate(p: number): void {
     this.wire.faults.duplicate = clampProbability(p);
+  }
+
+  /**
+   * Each frame arrives with one flipped bit with probability `p`. With an
+   * `authKey` the codec refuses it (counted in `stats.rejected`); without one
+   * it is dropped, as a link checksum would.
+   */
+  corrupt(p: number): void {
+    this.wire.faults.corrupt = clampProbability(p);
   }
 
   /** Each frame is held back (overtaken by later ones) with probability `p`. */

@@ -19,6 +19,8 @@ export interface WireFaults {
   delayMinMs: number;
   /** Largest one-way delay. */
   delayMaxMs: number;
+  /** Probability that a frame arrives with a damaged byte. */
+  corrupt: number;
 }
 
 /** Counters of the wire and of the protocol running over it. */
@@ -33,28 +35,37 @@ export interface WireStats {
   duplicated: number;
   /** Frames the protocol sent again because an earlier copy went missing. */
   retransmitted: number;
+  /** Frames the wire damaged. */
+  corrupted: number;
+  /** Frames refused on arrival: bad MAC, malformed, replayed (authenticated networks only). */
+  rejected: number;
   /** Application messages delivered to endpoints (broadcast and direct). */
   messagesDelivered: number;
 }
 
 /** Default wire: no faults, 1 ms one-way delay. */
-export const NO_FAULTS: WireFaults = { loss: 0, duplicate: 0, reorder: 0, delayMinMs: 1, delayMaxMs: 1 };
+export const NO_FAULTS: WireFaults = { loss: 0, duplicate: 0, reorder: 0, delayMinMs: 1, delayMaxMs: 1, corrupt: 0 };
 
 /** Moves frames between named endpoints with injected faults. */
 export class MemoryWire<F> {
   /** Current fault settings (mutable through the network's fault methods). */
   faults: WireFaults = { ...NO_FAULTS };
-  readonly stats: WireStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, retransmitted: 0, messagesDelivered: 0 };
+  readonly stats: WireStats = {
+    sent: 0, delivered: 0, dropped: 0, duplicated: 0, retransmitted: 0, corrupted: 0, rejected: 0, messagesDelivered: 0,
+  };
 
   /**
    * @param canReach whether a frame from → to can pass now (checked at send and arrival)
    * @param arrive hands an arrived frame to the receiving endpoint
+   * @param damage returns a damaged copy of a frame, or undefined when the frame
+   *   cannot carry damage (then a link checksum would have dropped it)
    */
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
     private readonly canReach: (from: string, to: string) => boolean,
     private readonly arrive: (from: string, to: string, frame: F) => void,
+    private readonly damage: (frame: F, rng: Rng) => F | undefined = () => undefined,
   ) {}
 
   /** Puts one frame on the wire. `retransmit` only feeds the statistics. */
@@ -71,11 +82,17 @@ export class MemoryWire<F> {
       this.stats.dropped++;
       return;
     }
-    this.schedule(from, to, frame, this.pickDelay());
+    this.schedule(from, to, this.maybeDamage(frame), this.pickDelay());
     if (this.rng.chance(this.faults.duplicate)) {
       this.stats.duplicated++;
-      this.schedule(from, to, frame, this.pickDelay());
+      this.schedule(from, to, this.maybeDamage(frame), this.pickDelay());
     }
+  }
+
+  private maybeDamage(frame: F): F | undefined {
+    if (!this.rng.chance(this.faults.corrupt)) return frame;
+    this.stats.corrupted++;
+    return this.damage(frame, this.rng);
   }
 
   private pickDelay(): number {
@@ -86,9 +103,9 @@ export class MemoryWire<F> {
     return d;
   }
 
-  private schedule(from: string, to: string, frame: F, delayMs: number): void {
+  private schedule(from: string, to: string, frame: F | undefined, delayMs: number): void {
     this.clock.setTimeout(() => {
-      if (from !== to && !this.canReach(from, to)) {
+      if (frame === undefined || (from !== to && !this.canReach(from, to))) {
         this.stats.dropped++;
         return;
       }

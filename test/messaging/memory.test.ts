@@ -323,3 +323,32 @@ test('runFor lets asynchronous handlers make progress between steps', async () =
   await h.net.runFor(100);
   assert.ok(h.trace.get('a')!.some(l => l.endsWith('b:"pong"')));
 });
+
+test('authenticated network: damaged frames are refused and counted, delivery still agrees', async () => {
+  for (const encrypt of [false, true]) {
+    const h = await cluster(['a', 'b', 'c'], { seed: 3, authKey: Buffer.alloc(32, 1), encrypt });
+    await h.net.runFor(200);
+    h.net.corrupt(0.2);
+    h.net.duplicate(0.2);
+    h.net.loss(0.1);
+    for (let i = 0; i < 20; i++) for (const n of h.names) h.net.endpoint(n).broadcast({ n, i });
+    await h.net.runFor(2000);
+    const ref = h.trace.get('a')!;
+    assert.equal(ref.filter(l => l.includes('#')).length, 60);
+    for (const n of h.names) assert.deepEqual(h.trace.get(n), ref);
+    const st = h.net.stats;
+    assert.ok(st.corrupted > 0 && st.rejected >= st.corrupted, JSON.stringify(st));
+  }
+  assert.throws(() => memoryNetwork({ authKey: Buffer.alloc(3) }), RangeError);
+});
+
+test('unauthenticated network drops damaged frames like a checksum would', async () => {
+  const h = await cluster(['a', 'b'], { seed: 4 });
+  await h.net.runFor(200);
+  h.net.corrupt(0.3);
+  for (let i = 0; i < 20; i++) h.net.endpoint('b').broadcast(i);
+  await h.net.runFor(1000);
+  assert.equal(h.trace.get('a')!.filter(l => l.includes('#')).length, 20);
+  assert.ok(h.net.stats.corrupted > 0);
+  assert.equal(h.net.stats.rejected, 0);
+});
