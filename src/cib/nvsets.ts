@@ -434,13 +434,18 @@ export function nodeAttributes(cib: Cib, node: NodeConfig | string, opts: NodeAt
   const clusterName = crmConfigProperties(cib, opts.now, { index: idx }).get('cluster-name');
   if (clusterName !== undefined) out.set('#cluster-name', clusterName);
   const ctx = withNow(opts.now, idx.rules);
-  if (conf !== undefined) resolveNvSets(conf.instance, ctx, { byId: idx, into: out, kind: 'instance_attributes' });
-  if (opts.transient !== false && state !== undefined) {
-    resolveNvSets(state.transient, ctx, { byId: idx, into: out, overwrite: true, kind: 'instance_attributes' });
-  }
-  if (!out.has('#site-name')) {
+  // Pacemaker runs add_node_attrs for the <node> entry, then again for the
+  // transient attributes; each pass sets #site-name only if it is still unset.
+  const siteName = (): void => {
+    if (out.has('#site-name')) return;
     const site = out.get('site-name') ?? clusterName;
     if (site !== undefined) out.set('#site-name', site);
+  };
+  if (conf !== undefined) resolveNvSets(conf.instance, ctx, { byId: idx, into: out, kind: 'instance_attributes' });
+  siteName();
+  if (opts.transient !== false && state !== undefined) {
+    resolveNvSets(state.transient, ctx, { byId: idx, into: out, overwrite: true, kind: 'instance_attributes' });
+    siteName();
   }
   return out;
 }

@@ -29,7 +29,7 @@ import type { QuorateErrorShape } from '../util/result.js';
 import type { AttrExpression, DateExpression, DateSpec, Expression, OpExpression, Rule, RscExpression, Score } from './types.js';
 import { INFINITY } from './types.js';
 import { addDuration, calendarFields, durationFromSpecLenient, parseZonedDateTime, type CalendarFields } from './dates.js';
-import { parseInterval, parseScore } from './values.js';
+import { clampScore, parseInterval, parseScore } from './values.js';
 
 /** A string map given as a Map or a plain record. */
 export type AttrSource = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
@@ -142,8 +142,9 @@ export function resolveRuleRef(rule: Rule, rulesById: ReadonlyMap<string, Rule> 
  * The score a location-constraint rule gives a node, or undefined when the rule
  * does not pass. Pacemaker 2.1 (`get_node_score`): `score` when set, else the
  * node attribute named by `score-attribute` — when the node lacks it the score
- * is -INFINITY; a rule with neither scores 0. An attribute value that is not a
- * score counts as 0 (char2score).
+ * is -INFINITY; a rule with neither scores 0. The attribute value is read with
+ * {@link char2score} ("12abc" is 12, "abc" is 0). For resources in bundles with
+ * `container-attribute-target=host`, pass the host's attributes.
  */
 export function ruleScore(rule: Rule, ctx: RuleContext): Score | undefined {
   const r = resolveRuleRef(rule, ctx.rulesById);
@@ -152,8 +153,19 @@ export function ruleScore(rule: Rule, ctx: RuleContext): Score | undefined {
   if (r.scoreAttribute === undefined) return 0;
   const v = lookupAttr(ctx.nodeAttrs, r.scoreAttribute);
   if (v === undefined) return -INFINITY;
+  return char2score(v);
+}
+
+/**
+ * Pacemaker's `char2score` for values read at run time (node attributes): the
+ * infinity spellings, else the leading integer (trailing text ignored, none = 0),
+ * clamped to ±INFINITY.
+ */
+export function char2score(v: string): Score {
   const s = parseScore(v);
-  return s.ok ? s.val : 0;
+  if (s.ok) return s.val;
+  const m = /^\s*[+-]?\d+/.exec(v);
+  return m ? clampScore(Number(m[0])) : 0;
 }
 
 function evalRule(rule: Rule, ctx: RuleContext, st: EvalState): boolean {

@@ -254,13 +254,15 @@ test('rsc_expression and op_expression', () => {
 });
 
 test('ruleScore: score, score-attribute, failing rules', () => {
-  const node = { '#uname': 'n1', pingd: '300', weird: 'abc' };
+  const node = { '#uname': 'n1', pingd: '300', weird: 'abc', trailing: '12abc', huge: '5000000' };
   assert.equal(ruleScore(rule([attr('#uname', 'eq', 'n1')], { score: -INFINITY }), { nodeAttrs: node }), -INFINITY);
   assert.equal(ruleScore(rule([attr('#uname', 'eq', 'n2')], { score: 100 }), { nodeAttrs: node }), undefined);
   assert.equal(ruleScore(rule([attr('pingd', 'defined')], { scoreAttribute: 'pingd' }), { nodeAttrs: node }), 300);
   // Pacemaker 2.1 get_node_score: a node without the score attribute gets -INFINITY.
   assert.equal(ruleScore(rule([], { scoreAttribute: 'missing' }), { nodeAttrs: node }), -INFINITY);
   assert.equal(ruleScore(rule([], { scoreAttribute: 'weird' }), { nodeAttrs: node }), 0);
+  assert.equal(ruleScore(rule([], { scoreAttribute: 'trailing' }), { nodeAttrs: node }), 12);
+  assert.equal(ruleScore(rule([], { scoreAttribute: 'huge' }), { nodeAttrs: node }), INFINITY);
   assert.equal(ruleScore(rule([]), { nodeAttrs: node }), 0);
   assert.equal(ruleScore(rule([], { scoreAttribute: 'pingd' }), { nodeAttrs: { pingd: 'INFINITY' } }), INFINITY);
 });
