@@ -60,9 +60,13 @@ function internalOrders(ctx: Ctx, g: PRsc): void {
       order(ctx, stop, s, { printedFirst: true });
       order(ctx, s, stopped, { printedThen: true });
     }
+    if (stopped) ctx.stopThen.push({ first: c, then: stopped, sameNode: false });
     if (ordered && prev) {
       for (const ps of prev.actions.filter((a) => a.task === 'start')) for (const s of cStarts) order(ctx, ps, s, { impliesThen: true, runnableLeft: true });
-      for (const ps of prev.actions.filter((a) => a.task === 'stop')) for (const s of cStops) order(ctx, s, ps, { impliesFirst: true });
+      for (const ps of prev.actions.filter((a) => a.task === 'stop')) {
+        for (const s of cStops) order(ctx, s, ps, { impliesFirst: true });
+        ctx.stopThen.push({ first: c, then: ps, sameNode: false });
+      }
     }
     prev = c;
   }

@@ -128,6 +128,12 @@ export interface Ctx {
   readonly haveQuorum: boolean;
   readonly noQuorumPolicy: string;
   readonly stopEverything: boolean;
+  /**
+   * Orderings whose first side is a stop of another resource: that resource's
+   * probes must precede the then-action too (the stop may be implied by a probe
+   * finding it active). `sameNode` for anti-colocation orderings.
+   */
+  readonly stopThen: { first: PRsc; then: Act; sameNode: boolean }[];
   /** Node names to fence, with reason. */
   readonly fence: Map<string, string>;
   seq: number;

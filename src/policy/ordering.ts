@@ -17,9 +17,10 @@ function flagsFor(kind: string, first: string, inverse: boolean): OrderFlags {
   return inverse ? { impliesFirst: true, runnableLeft } : { impliesThen: true, runnableLeft };
 }
 
-function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags): void {
+function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags, sameNode = false): void {
   const firsts = VARIANTS[a.variant].endpoint(ctx, a, aTask, true);
   const thens = VARIANTS[b.variant].endpoint(ctx, b, bTask, false);
+  if (aTask === 'stop' && a !== b) for (const t of thens) ctx.stopThen.push({ first: a, then: t, sameNode });
   for (const f of firsts) for (const t of thens) order(ctx, f, t, flags, id);
   if (b.variant === 'group' && (flags.impliesThen || flags.impliesFirst)) {
     // A group's pseudo action does not carry requirements to members by itself.
@@ -31,8 +32,8 @@ function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: stri
 export function applyAntiColocationOrders(ctx: Ctx): void {
   for (const c of ctx.colocs) {
     if (c.score > -INFINITY) continue;
-    link(ctx, c.id, c.dependent, 'stop', c.primary, 'start', {});
-    link(ctx, c.id, c.primary, 'stop', c.dependent, 'start', {});
+    link(ctx, c.id, c.dependent, 'stop', c.primary, 'start', {}, true);
+    link(ctx, c.id, c.primary, 'stop', c.dependent, 'start', {}, true);
   }
 }
 
@@ -100,5 +101,57 @@ export function propagate(ctx: Ctx): void {
         changed = true;
       }
     }
+  }
+}
+
+/** Orders a stopping resource's probes before whatever follows its stop (see Ctx.stopThen). */
+export function orderProbesBeforeStopDependents(ctx: Ctx): void {
+  const seen = new Set<string>();
+  for (const { first, then, sameNode } of ctx.stopThen) {
+    for (const p of first.actions) {
+      if (!p.probe) continue;
+      if (sameNode && then.node !== undefined && p.node !== then.node) continue;
+      if (then.task === 'do_shutdown' && p.node !== then.node) continue;
+      const k = `${p.seq}>${then.seq}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      order(ctx, p, then, {});
+    }
+  }
+}
+
+/**
+ * A probe that finds its resource active forces a restart of whatever was started
+ * after it, so each probe is ordered before the stops of the other primitives whose
+ * starts follow its resource's start along required orderings.
+ */
+export function orderProbesBeforeRestarts(ctx: Ctx): void {
+  const after = new Map<Act, Act[]>();
+  for (const o of ctx.orders) {
+    if (!o.flags.impliesThen && !o.flags.printedThen) continue;
+    const l = after.get(o.first) ?? [];
+    l.push(o.then);
+    after.set(o.first, l);
+  }
+  const seen = new Set<string>();
+  for (const probe of ctx.actions) {
+    if (!probe.probe || !probe.rsc) continue;
+    const visited = new Set<Act>();
+    const visit = (a: Act): void => {
+      if (visited.has(a)) return;
+      visited.add(a);
+      if (a.rsc && a.rsc.variant === 'primitive' && a.rsc !== probe.rsc && a.task === 'start') {
+        for (const stop of a.rsc.actions) {
+          if (stop.task !== 'stop' || stop.kind === 'pseudo_event') continue;
+          const k = `${probe.seq}>${stop.seq}`;
+          if (!seen.has(k)) {
+            seen.add(k);
+            order(ctx, probe, stop, {});
+          }
+        }
+      }
+      for (const n of after.get(a) ?? []) visit(n);
+    };
+    for (const s of probe.rsc.actions) if (s.task === 'start') visit(s);
   }
 }

@@ -13,7 +13,7 @@ import { assignResources } from './assign.js';
 import { VARIANTS } from './variants.js';
 import { createProbes, orderProbes } from './probes.js';
 import { applyQuorumPolicy, scheduleFencingAndShutdown } from './fencing.js';
-import { applyAntiColocationOrders, applyOrderConstraints, propagate } from './ordering.js';
+import { applyAntiColocationOrders, applyOrderConstraints, orderProbesBeforeStopDependents, orderProbesBeforeRestarts, propagate } from './ordering.js';
 import { buildGraph } from './graphBuild.js';
 import type { TransitionGraph } from './graph.js';
 import type { Ctx } from './model.js';
@@ -49,6 +49,8 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   orderProbes(ctx, probes);
   applyOrderConstraints(ctx);
   applyAntiColocationOrders(ctx);
+  orderProbesBeforeStopDependents(ctx);
+  orderProbesBeforeRestarts(ctx);
   propagate(ctx);
   const { graph } = buildGraph(ctx);
   return { graph, scores: [...ctx.scoreLines].sort(), ctx };

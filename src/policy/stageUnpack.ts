@@ -69,6 +69,7 @@ export function buildContext(cluster: UnpackedCluster): Ctx {
     haveQuorum: cluster.haveQuorum,
     noQuorumPolicy: o.noQuorumPolicy,
     stopEverything: o.raw['stop-all-resources'] !== undefined && /^(true|yes|on|1|y)$/i.test(o.raw['stop-all-resources']!),
+    stopThen: [],
     fence: new Map(),
     seq: 0,
   };
