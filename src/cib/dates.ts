@@ -3,12 +3,16 @@
  *
  * Instants are epoch seconds (UTC). A parsed date keeps the UTC offset it was
  * written with, because date_spec fields (hour, weekday, …) are read in that offset.
- * Accepted forms, as `crm_simulate -t` and `<date_expression start/end>` take them:
- * calendar `2005-02-01` / `20050201`, ordinal `2005-020` / `2005020`, week
- * `2005-W05-2` / `2005W052`; then optionally `T` or a space and a time `12:00[:00]`
- * / `1200[00]`; then optionally (after optional blanks) `Z` or `±hh[:mm]`.
- * A date without an offset is read as UTC unless `defaultOffsetS` says otherwise
- * (Pacemaker would use the host's local zone; a pure library cannot).
+ * Accepted forms, as `crm_simulate -t` and `<date_expression start/end>` take them
+ * (Pacemaker's `parse_date`): calendar `2005-02-01` / `20050201`, ordinal
+ * `2005-020`, week `2005-W05-2`, or `epoch`; then optionally `T` or a space and a
+ * time `12[:00[:00]]` / `1200[00]` (24:00:00 is midnight next day); then
+ * optionally (after optional blanks) `Z` or `±hh[[:]mm]`. A time alone (`T12:00`,
+ * `12:00`) takes its date from `today`.
+ * Differences, on purpose: a date without an offset is read as UTC unless
+ * `defaultOffsetS` says otherwise (Pacemaker uses the host's local zone; a pure
+ * library cannot), and an offset written right after the time without a blank
+ * (`12:00+02:00`) is honoured (Pacemaker silently ignores it).
  * @module
  */
 import { Ok, Err, type Result } from '../util/result.js';
@@ -164,10 +168,13 @@ export function moonPhase(year: number, yearday: number): number {
   return ((((yearday + epact) * 6 + 11) % 177) / 22 | 0) & 7;
 }
 
-const DATE_WEEK = /^(\d{4})-?W(\d{2})(?:-?([1-7]))?/;
+// Pacemaker reads week dates only with dashes and the day (sscanf "%d-W%d-%d"),
+// ordinal dates only with a dash ("%d-%d"); compact forms exist for calendar dates.
+const DATE_WEEK = /^(\d{4})-W(\d{1,2})-(\d)/;
 const DATE_CAL = /^(\d{4})-(\d{1,2})-(\d{1,2})/;
 const DATE_CAL_COMPACT = /^(\d{4})(\d{2})(\d{2})(?!\d)/;
-const DATE_ORD = /^(\d{4})-?(\d{3})(?!\d)/;
+const DATE_ORD = /^(\d{4})-(\d{1,3})(?![\d-])/;
+const EPOCH = /^epoch(?=$|[\s/])/i;
 const TIME = /^(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?)?/;
 const OFFSET = /^\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
@@ -177,8 +184,9 @@ function parseDatePart(s: string): { days: number; rest: string } | string {
   if (m) {
     const y = Number(m[1]);
     const w = Number(m[2]);
-    const wd = m[3] === undefined ? 1 : Number(m[3]);
+    const wd = Number(m[3]);
     if (w < 1 || w > isoWeeksInYear(y)) return `week ${w} does not exist in ${y}`;
+    if (wd < 1 || wd > 7) return `day ${wd} of the week is out of range (1-7)`;
     // Week 1 is the week holding Jan 4.
     const jan4 = daysFromCivil(y, 1, 4);
     const week1Monday = jan4 - (weekdayOfDays(jan4) - 1);
@@ -246,6 +254,8 @@ export function parseZonedDateTime(input: string, opts: ParseDateOptions = {}): 
     const todayDays = Math.floor((opts.today + t.offsetS) / DAY_S);
     return Ok({ epochS: todayDays * DAY_S + t.sod - t.offsetS, offsetS: t.offsetS });
   }
+  // Pacemaker's "epoch" keyword: 1970-01-01 00:00:00 UTC.
+  if (EPOCH.test(s)) return Ok({ epochS: 0, offsetS: 0 });
   const d = parseDatePart(s);
   if (typeof d === 'string') return Err(dateError(input, d));
   let sod = 0;
@@ -265,15 +275,38 @@ export function parseDateTime(input: string, opts: ParseDateOptions = {}): Resul
   return parseZonedDateTime(input, opts).map((z) => z.epochS);
 }
 
-const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
-
-/** Parses an ISO 8601 duration: `P1Y2M3DT4H5M6S`, `PT1M`, `P2W`. */
+/**
+ * Parses an ISO 8601 duration as Pacemaker's `crm_time_parse_duration` does:
+ * `P` then integers with units Y, M (months; minutes after `T`), W, D, H, S, in
+ * any order (`P1Y2M3DT4H5M6S`, `PT1M`, `P2W`, `P1H`); values may be negative; the
+ * text ends at a blank or `/` (the rest is ignored, as in a period).
+ */
 export function parseDuration(input: string): Result<Duration, DateError> {
   const s = input.trim();
-  const m = DURATION.exec(s);
-  if (!m || s === 'P' || s.endsWith('T')) return Err(dateError(input, 'not an ISO 8601 duration (PnYnMnWnDTnHnMnS)'));
-  const n = (i: number): number => (m[i] === undefined ? 0 : Number(m[i]));
-  return Ok({ years: n(1), months: n(2), days: n(3) * 7 + n(4), seconds: n(5) * 3600 + n(6) * 60 + n(7) });
+  if (s[0] !== 'P') return Err(dateError(input, 'an ISO 8601 duration starts with "P"'));
+  if (s.length === 1 || /\s/.test(s[1]!)) return Err(dateError(input, 'nothing follows "P"'));
+  let years = 0, months = 0, days = 0, seconds = 0;
+  let isTime = false;
+  let i = 1;
+  while (i < s.length && s[i] !== '/' && !/\s/.test(s[i]!)) {
+    if (s[i] === 'T') { isTime = true; i++; continue; }
+    const m = /^([+-]?)(\d{1,10})/.exec(s.slice(i));
+    if (!m) return Err(dateError(input, `no integer at "${s.slice(i)}"`));
+    const n = (m[1] === '-' ? -1 : 1) * Number(m[2]);
+    i += m[0].length;
+    switch (s[i]) {
+      case 'Y': years = n; break;
+      case 'M': if (isTime) seconds += n * 60; else months = n; break;
+      case 'W': days += n * 7; break;
+      case 'D': days += n; break;
+      case 'H': seconds += n * 3600; break;
+      case 'S': seconds += n; break;
+      case undefined: return Err(dateError(input, `no unit after ${n}`));
+      default: return Err(dateError(input, `"${s[i]!}" is not a duration unit (Y M W D H S)`));
+    }
+    i++;
+  }
+  return Ok({ years, months, days, seconds });
 }
 
 const SPEC_INT = /^\s*[+-]?\d+\s*$/;

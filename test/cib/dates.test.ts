@@ -10,11 +10,12 @@ const utc = (y: number, m: number, d: number, h = 0, mi = 0, s = 0): number => D
 test('parses the date forms crm_simulate -t and date_expression accept', () => {
   const cases: [string, number][] = [
     ['2005-020', utc(2005, 1, 20)],
-    ['2005020', utc(2005, 1, 20)],
     ['2005-02-01', utc(2005, 2, 1)],
     ['20050201', utc(2005, 2, 1)],
     ['2005-W05-2', utc(2005, 2, 1)],
-    ['2005W052', utc(2005, 2, 1)],
+    ['2005-W5-2', utc(2005, 2, 1)],
+    ['epoch', 0],
+    ['2005-20', utc(2005, 1, 20)],
     ['2009-W53-7', utc(2010, 1, 3)],
     ['2008-W01-1', utc(2007, 12, 31)],
     ['2005-020T12:30', utc(2005, 1, 20, 12, 30)],
@@ -54,7 +55,8 @@ test('time-only strings need "today"', () => {
 });
 
 test('rejects bad dates with a typed error naming the input', () => {
-  for (const s of ['', 'yesterday', '2005-13-01', '2005-02-29', '2005-366', '2005-W54-1', '2005-W53-1',
+  for (const s of ['', 'yesterday', '2005-13-01', '2005-02-29', '2005-366', '2005-W54-1', '2005-W53-1', '2005-W05',
+    '2005-W05-8', '2005W052', '2005020',
     '2005-02-01T25:00', '2005-02-01T12:60', '2005-02-01Tnoon', '2005-02-01 12:00 +25:00', '2005-02-01X']) {
     const r = parseDateTime(s);
     assert.ok(r.err, `${s} should fail`);
@@ -100,13 +102,23 @@ test('durations: ISO strings and <duration> fields', () => {
     ['P2W', { years: 0, months: 0, days: 14, seconds: 0 }],
     ['P1M', { years: 0, months: 1, days: 0, seconds: 0 }],
     ['PT36H', { years: 0, months: 0, days: 0, seconds: 36 * 3600 }],
+    // Pacemaker is lenient: units in any order, H/S without T, signs, a trailing period part.
+    ['P1H', { years: 0, months: 0, days: 0, seconds: 3600 }],
+    ['P1DT2H3M', { years: 0, months: 0, days: 1, seconds: 7380 }],
+    ['P-1D', { years: 0, months: 0, days: -1, seconds: 0 }],
+    ['P1M/2005-01-01', { years: 0, months: 1, days: 0, seconds: 0 }],
+    ['PT', { years: 0, months: 0, days: 0, seconds: 0 }],
   ];
   for (const [s, want] of cases) {
     const r = parseDuration(s);
     assert.ok(r.ok, s);
     assert.deepEqual(r.val, want, s);
   }
-  for (const bad of ['P', 'PT', '1M', 'P1H', 'PT1D', 'P-1D', 'P1.5D']) assert.ok(parseDuration(bad).err, bad);
+  for (const bad of ['P', 'P ', '1M', 'P1', 'P1X', 'PXD', 'P1.5D', '']) {
+    const r = parseDuration(bad);
+    assert.ok(r.err, bad);
+    assert.equal(r.val.code, 'QUORATE_ERR_BAD_DATE');
+  }
   const d = durationFromSpec({ years: '1', months: '19', weeks: '2', extra: { days: '1' }, hours: '3', minutes: '4', seconds: '5' });
   assert.ok(d.ok);
   assert.deepEqual(d.val, { years: 1, months: 19, days: 15, seconds: 3 * 3600 + 4 * 60 + 5 });
