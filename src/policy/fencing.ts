@@ -18,26 +18,57 @@ function nodeEvent(ctx: Ctx, task: string, key: string, node: string, attrs: Rec
   return a;
 }
 
-/** Quorum policy: without quorum, starts are blocked (stop/freeze) or nothing changes (ignore). */
+/**
+ * Quorum policy: without quorum, starts need quorum and are blocked; with
+ * no-quorum-policy=stop active resources stop too, with freeze they stay.
+ */
 export function applyQuorumPolicy(ctx: Ctx): void {
   if (ctx.haveQuorum || ctx.noQuorumPolicy === 'ignore') return;
+  const freeze = ctx.noQuorumPolicy === 'freeze';
   for (const a of ctx.actions) {
-    if (a.rsc && a.task === 'start' && a.kind === 'rsc_op' && a.rsc.u.class !== 'stonith') {
-      a.runnable = false;
-      a.reason = ctx.noQuorumPolicy === 'freeze' ? 'quorum freeze' : 'no quorum';
+    if (!a.rsc || a.task !== 'start' || a.kind !== 'rsc_op') continue;
+    const r = a.rsc;
+    const active = r.u.runningOn.length > 0;
+    if (freeze && active) continue;
+    a.runnable = false;
+    a.reason = freeze ? 'quorum freeze' : 'no quorum';
+    if (!freeze && a.node !== undefined && r.u.runningOn.includes(a.node)) {
+      for (const s of r.actions) if (s.task === 'stop' && s.node === a.node) s.optional = false;
+      r.reason = 'no quorum';
     }
   }
+}
+
+function haveStonithResource(ctx: Ctx): boolean {
+  for (const r of ctx.byId.values()) if (r.variant === 'primitive' && r.u.class === 'stonith') return true;
+  return ctx.cluster.resources.some((r) => JSON.stringify(r.config).includes('"class":"stonith"'));
+}
+
+/** Whether fencing a node is possible (Pacemaker's pe_can_fence). */
+export function canFence(ctx: Ctx, node: string): boolean {
+  if (!ctx.stonithEnabled || !haveStonithResource(ctx)) return false;
+  if (ctx.haveQuorum || ctx.noQuorumPolicy === 'ignore') return true;
+  return ctx.nodes.get(node)?.u.online ?? false;
 }
 
 /** Creates fencing and shutdown actions and orders resource actions around them. */
 export function scheduleFencingAndShutdown(ctx: Ctx): void {
   const stonithAction = ctx.cluster.options.stonithAction || 'reboot';
+  let last: Act | undefined;
+  const concurrent = ctx.cluster.options.concurrentFencing;
   for (const n of ctx.nodeList) {
-    if (!n.u.unclean || !ctx.stonithEnabled) continue;
+    if (!n.u.unclean) continue;
+    if (!canFence(ctx, n.name)) {
+      // Nothing may be recovered from a node that cannot be fenced: its stops are blocked.
+      for (const a of ctx.actions) if (a.rsc && a.task === 'stop' && a.kind === 'pseudo_event' && a.rsc.u.runningOn.includes(n.name)) a.runnable = false;
+      continue;
+    }
     const attrs: Record<string, string> = { CRM_meta_stonith_action: stonithAction };
     for (const [k, v] of Object.entries(n.u.attributes)) if (!k.startsWith('#')) attrs[`CRM_meta_${k.replace(/-/g, '_')}`] = v;
     const fence = nodeEvent(ctx, 'stonith', `stonith-${n.name}-${stonithAction}`, n.name, attrs);
     ctx.fence.set(n.name, 'node is unclean');
+    if (!concurrent && last) order(ctx, last, fence, {});
+    last = fence;
     for (const top of ctx.top) {
       for (const r of primitivesOf(top)) {
         const fencingNeeded = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';

@@ -20,13 +20,16 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   if (!r.managed) return [];
   const cur = r.u.runningOn;
   const starts = r.actions.filter((a) => a.task === 'start');
-  const stops = r.actions.filter((a) => a.task === 'stop' && inGraph(a));
+  const allStops = r.actions.filter((a) => a.task === 'stop');
+  const stops = allStops.filter(inGraph);
+  const blockedStops = allStops.filter((a) => !a.optional && !a.runnable);
   const start = starts.find(inGraph);
-  const blockedStart = starts.find((a) => !a.runnable && !a.optional);
+  const unrunnableStart = starts.find((a) => !a.runnable);
   const next = r.assigned;
   if (cur.length === 0) {
     if (start) return [line('Start', r.id, next!)];
-    if (blockedStart && next) return [line('Start', r.id, next, `${blockedStart.reason ?? 'unrunnable'} (blocked)`)];
+    const blocked = starts.find((a) => !a.runnable && !a.optional);
+    if (blocked && next) return [line('Start', r.id, next, `${blocked.reason ?? 'unrunnable'} (blocked)`)];
     return [];
   }
   const from = cur[0]!;
@@ -36,9 +39,10 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
     return [line('Restart', r.id, from, start.reason)];
   }
   if (stops.length) {
-    const why = blockedStart?.reason ? blockedStart.reason : r.reason ?? 'node availability';
-    return cur.map((n) => line('Stop', r.id, n, why));
+    const why = unrunnableStart?.reason ?? r.reason ?? 'node availability';
+    return stops.map((s) => line('Stop', r.id, s.node ?? from, why));
   }
+  if (blockedStops.length) return cur.map((n) => `${line('Stop', r.id, n)} blocked`);
   return [];
 }
 
