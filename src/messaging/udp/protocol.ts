@@ -1,0 +1,417 @@
+/**
+ * The UDP heartbeat protocol as a pure state machine:
+ * `hbStep(state, event, now) -> [state, outputs]`.
+ *
+ * - Liveness: every member sends a heartbeat each interval; a peer not heard
+ *   for `deadtimeMs` is dead.
+ * - Membership: the lowest live id is the sequencer. When its live set differs
+ *   from the installed view it proposes a view (ring {rep: itself, seq}); every
+ *   proposed member acknowledges with its old ring and all-received-up-to; the
+ *   sequencer installs the view with, per old ring, a cut (the best aru among
+ *   survivors and who holds it). Members fetch what they miss up to the cut
+ *   from the holder, deliver exactly up to the cut, then install: survivors of
+ *   one view deliver the same messages before the next (virtual synchrony).
+ * - Ordering: members submit messages to the sequencer, which numbers them and
+ *   sends them to all; gaps are repaired with NAKs; submits are resent until
+ *   the sender sees its message ordered, and resubmitted in the next view if a
+ *   view change cut them off.
+ * @module
+ */
+import type { HbAck, HbCut, HbData, HbFrame, HbInstall, HbNak, HbPropose, HbRing, HbSubmit } from './frames.js';
+import { sameHbRing } from './frames.js';
+
+/** Settings of the heartbeat protocol (ms). */
+export interface HbConfig {
+  me: number;
+  nodes: readonly number[];
+  /** Heartbeat (and protocol tick) interval. Default 100. */
+  intervalMs: number;
+  /** Silence after which a peer is dead. Default 1000. */
+  deadtimeMs: number;
+  /** A proposal not acknowledged by all within this time is made again. Default 4 intervals. */
+  proposalTimeoutMs: number;
+  /** A flush that cannot fetch its cut within this time completes with what it has. Default deadtime. */
+  flushTimeoutMs: number;
+  /** Most unordered submits in flight per sender. Default 256. */
+  submitWindow: number;
+}
+
+/** Builds a config with defaults. */
+export function hbConfig(me: number, nodes: readonly number[], o: Partial<Omit<HbConfig, 'me' | 'nodes'>> = {}): HbConfig {
+  const intervalMs = o.intervalMs ?? 100;
+  const deadtimeMs = o.deadtimeMs ?? 1000;
+  return {
+    me,
+    nodes: [...new Set([...nodes, me])].sort((a, b) => a - b),
+    intervalMs,
+    deadtimeMs,
+    proposalTimeoutMs: o.proposalTimeoutMs ?? 4 * intervalMs,
+    flushTimeoutMs: o.flushTimeoutMs ?? deadtimeMs,
+    submitWindow: o.submitWindow ?? 256,
+  };
+}
+
+interface Log {
+  ring: HbRing;
+  members: number[];
+  store: Map<number, HbData>;
+  aru: number;
+  delivered: number;
+  highSeq: number;
+}
+
+/** One member's protocol state (updated in place by {@link hbStep}). */
+export interface HbState {
+  readonly cfg: HbConfig;
+  started: boolean;
+  lastHeard: Map<number, number>;
+  /** Last ring each peer's heartbeat named, and its aru there. */
+  peerRing: Map<number, { ring: HbRing | null; aru: number; at: number }>;
+  maxRingSeq: number;
+  installed: { ring: HbRing; members: number[] } | undefined;
+  cur: Log | undefined;
+  old: Log | undefined;
+  flush: { ring: HbRing; members: number[]; cut: HbCut | undefined; deadline: number } | undefined;
+  /** Highest proposal acknowledged (lower ones are refused). */
+  acked: HbRing | undefined;
+  proposal: { ring: HbRing; members: number[]; acks: Map<number, HbAck>; at: number; install?: HbInstall } | undefined;
+  /** Sequencer: next sequence number and next expected submit id per sender. */
+  nextSeq: number;
+  expected: Map<number, number>;
+  /** Sender: messages not yet seen ordered. */
+  pending: { id: number; payload: string; to?: number; sentAt: number }[];
+  /** Messages broadcast before any view (or during a flush), not yet numbered. */
+  unsent: { payload: string; to?: number }[];
+  nextId: number;
+  counters: { retransmits: number; viewsInstalled: number; deadPeers: number; delivered: number; proposals: number };
+}
+
+/** Inputs of {@link hbStep}. */
+export type HbEvent =
+  | { readonly type: 'start' }
+  | { readonly type: 'tick' }
+  | { readonly type: 'frame'; readonly from: number; readonly frame: HbFrame }
+  | { readonly type: 'broadcast'; readonly payload: string; readonly to?: number };
+
+/** Outputs of {@link hbStep}. `to: 'all'` means every configured peer. */
+export type HbOutput =
+  | { readonly type: 'send'; readonly to: number | 'all'; readonly frame: HbFrame }
+  | { readonly type: 'deliver'; readonly msg: { ring: HbRing; seq: number; sender: number; payload: string; to?: number } }
+  | { readonly type: 'view'; readonly ring: HbRing; readonly members: readonly number[] }
+  | { readonly type: 'setTimer'; readonly name: 'tick'; readonly ms: number };
+
+/** A fresh state. */
+export function createHb(cfg: HbConfig): HbState {
+  return {
+    cfg, started: false, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
+    old: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), pending: [],
+    unsent: [], nextId: 1,
+    counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
+  };
+}
+
+const MAX_NAK = 128;
+const asc = (a: number, b: number): number => a - b;
+
+class Ctx {
+  readonly out: HbOutput[] = [];
+  readonly self: HbFrame[] = [];
+  constructor(readonly s: HbState, readonly now: number) {}
+  send(to: number | 'all', frame: HbFrame): void {
+    if (to === this.s.cfg.me) this.self.push(frame);
+    else this.out.push({ type: 'send', to, frame });
+  }
+  /** Sends to each listed member (ourselves included, locally). */
+  sendMembers(members: readonly number[], frame: HbFrame): void {
+    for (const m of members) this.send(m, frame);
+  }
+}
+
+/** Advances one member by one event. */
+export function hbStep(s: HbState, ev: HbEvent, now: number): [HbState, HbOutput[]] {
+  const c = new Ctx(s, now);
+  switch (ev.type) {
+    case 'start':
+      if (!s.started) {
+        s.started = true;
+        tick(c);
+      }
+      break;
+    case 'tick':
+      if (s.started) tick(c);
+      break;
+    case 'broadcast':
+      s.unsent.push(ev.to !== undefined ? { payload: ev.payload, to: ev.to } : { payload: ev.payload });
+      if (s.started) submitUnsent(c);
+      break;
+    case 'frame':
+      if (s.started && ev.from !== s.cfg.me) onFrame(c, ev.from, ev.frame);
+      break;
+  }
+  for (let n = 0; c.self.length > 0 && n < 100_000; n++) onFrame(c, s.cfg.me, c.self.shift()!);
+  return [s, c.out];
+}
+
+function live(s: HbState, now: number): number[] {
+  const l = [s.cfg.me];
+  for (const [p, at] of s.lastHeard) if (now - at < s.cfg.deadtimeMs) l.push(p);
+  return l.sort(asc);
+}
+
+function tick(c: Ctx): void {
+  const s = c.s;
+  const { cfg } = s;
+  c.out.push({ type: 'setTimer', name: 'tick', ms: cfg.intervalMs });
+  c.send('all', {
+    t: 'hb', from: cfg.me, ring: s.installed?.ring ?? null, maxRingSeq: s.maxRingSeq,
+    highSeq: s.cur?.highSeq ?? 0, aru: s.cur?.aru ?? 0,
+  });
+  for (const [p, at] of s.lastHeard) {
+    if (c.now - at >= cfg.deadtimeMs) {
+      s.lastHeard.delete(p);
+      s.counters.deadPeers++;
+    }
+  }
+  const alive = live(s, c.now);
+  if (alive[0] === cfg.me) sequencerTick(c, alive);
+  else if (s.proposal) s.proposal = undefined; // someone lower is alive: it leads
+  // Repair gaps in the current ring.
+  const cur = s.cur;
+  if (cur && !s.flush) {
+    const missing = missingOf(cur, cur.highSeq);
+    if (missing.length > 0 && cur.ring.rep !== cfg.me) c.send(cur.ring.rep, { t: 'nak', from: cfg.me, ring: cur.ring, seqs: missing });
+  }
+  // Fetch the old ring's remainder during a flush, or give up at the deadline.
+  const f = s.flush;
+  if (f) {
+    if (f.cut && s.old && s.old.aru < f.cut.seq && c.now < f.deadline) {
+      const missing = missingOf(s.old, f.cut.seq);
+      if (missing.length > 0) c.send(f.cut.holder, { t: 'nak', from: cfg.me, ring: s.old.ring, seqs: missing });
+    } else completeFlush(c);
+  }
+  // Resend submits that were not ordered yet.
+  if (s.installed && !s.flush) {
+    for (const p of s.pending) {
+      if (c.now - p.sentAt >= cfg.intervalMs) {
+        p.sentAt = c.now;
+        c.send(s.installed.ring.rep, submitFrame(s, p));
+      }
+    }
+  }
+  garbageCollect(s);
+}
+
+function missingOf(log: Log, upTo: number): number[] {
+  const m: number[] = [];
+  for (let k = log.aru + 1; k <= upTo && m.length < MAX_NAK; k++) if (!log.store.has(k)) m.push(k);
+  return m;
+}
+
+function sequencerTick(c: Ctx, alive: number[]): void {
+  const s = c.s;
+  const inst = s.installed;
+  const settled = inst && inst.ring.rep === s.cfg.me && inst.members.join() === alive.join() && !s.flush;
+  if (settled) {
+    // Re-send the install to members whose heartbeats do not show the view yet.
+    const p = s.proposal;
+    if (p?.install && sameHbRing(p.ring, inst.ring)) {
+      for (const m of inst.members) {
+        const pr = s.peerRing.get(m);
+        if (m !== s.cfg.me && pr && !sameHbRing(pr.ring, inst.ring) && c.now - p.at > s.cfg.intervalMs) c.send(m, p.install);
+      }
+    }
+    return;
+  }
+  const p = s.proposal;
+  if (p && !p.install && p.members.join() === alive.join() && c.now - p.at < s.cfg.proposalTimeoutMs) return;
+  if (p?.install && !s.flush && p.members.join() === alive.join()) return;
+  propose(c, alive);
+}
+
+function propose(c: Ctx, members: number[]): void {
+  const s = c.s;
+  s.maxRingSeq = Math.max(s.maxRingSeq, s.acked?.seq ?? 0) + 1;
+  const ring = { rep: s.cfg.me, seq: s.maxRingSeq };
+  s.proposal = { ring, members, acks: new Map(), at: c.now };
+  s.counters.proposals++;
+  c.sendMembers(members, { t: 'propose', from: s.cfg.me, ring, members });
+}
+
+function onFrame(c: Ctx, from: number, f: HbFrame): void {
+  const s = c.s;
+  if (from !== s.cfg.me) s.lastHeard.set(from, c.now);
+  switch (f.t) {
+    case 'hb':
+      s.maxRingSeq = Math.max(s.maxRingSeq, f.maxRingSeq);
+      s.peerRing.set(f.from, { ring: f.ring, aru: f.aru, at: c.now });
+      if (s.cur && sameHbRing(f.ring, s.cur.ring) && f.from === s.cur.ring.rep) s.cur.highSeq = Math.max(s.cur.highSeq, f.highSeq);
+      return;
+    case 'propose': return onPropose(c, f);
+    case 'ack': return onAck(c, f);
+    case 'install': return onInstall(c, f);
+    case 'submit': return onSubmit(c, f);
+    case 'data': return onData(c, f);
+    case 'nak': return onNak(c, f);
+  }
+}
+
+function onPropose(c: Ctx, f: HbPropose): void {
+  const s = c.s;
+  s.maxRingSeq = Math.max(s.maxRingSeq, f.ring.seq);
+  if (!f.members.includes(s.cfg.me)) return;
+  if (s.acked && (f.ring.seq < s.acked.seq || (f.ring.seq === s.acked.seq && f.ring.rep !== s.acked.rep))) return;
+  s.acked = f.ring;
+  if (f.from !== s.cfg.me && s.proposal && f.from < s.cfg.me) s.proposal = undefined;
+  // During a flush our old ring is the one being flushed.
+  const log = s.flush ? s.old : s.cur;
+  c.send(f.from, { t: 'ack', from: s.cfg.me, ring: f.ring, oldRing: log?.ring ?? null, aru: log?.aru ?? 0 });
+}
+
+function onAck(c: Ctx, f: HbAck): void {
+  const s = c.s;
+  const p = s.proposal;
+  if (!p || p.install || !sameHbRing(p.ring, f.ring) || !p.members.includes(f.from)) return;
+  p.acks.set(f.from, f);
+  if (!p.members.every(m => p.acks.has(m))) return;
+  // Per old ring: the best all-received-up-to among survivors is the cut.
+  const cuts = new Map<string, HbCut>();
+  for (const a of p.acks.values()) {
+    if (!a.oldRing) continue;
+    const k = `${a.oldRing.rep}/${a.oldRing.seq}`;
+    const cut = cuts.get(k);
+    if (!cut || a.aru > cut.seq) cuts.set(k, { ring: a.oldRing, seq: a.aru, holder: a.from });
+  }
+  const install: HbInstall = { t: 'install', from: s.cfg.me, ring: p.ring, members: p.members, cuts: [...cuts.values()] };
+  p.install = install;
+  p.at = c.now;
+  c.sendMembers(p.members, install);
+}
+
+function onInstall(c: Ctx, f: HbInstall): void {
+  const s = c.s;
+  if (!f.members.includes(s.cfg.me) || !sameHbRing(f.ring, s.acked)) return;
+  if (sameHbRing(s.installed?.ring, f.ring) || sameHbRing(s.flush?.ring, f.ring)) return;
+  // A flush still running for an earlier install ends now with what it has.
+  if (s.flush) completeFlush(c);
+  const prev = s.cur;
+  const cut = prev ? f.cuts.find(k => sameHbRing(k.ring, prev.ring)) : undefined;
+  s.old = prev;
+  s.cur = { ring: f.ring, members: [...f.members], store: new Map(), aru: 0, delivered: 0, highSeq: 0 };
+  s.flush = { ring: f.ring, members: [...f.members], cut, deadline: c.now + s.cfg.flushTimeoutMs };
+  if (f.ring.rep === s.cfg.me) {
+    s.nextSeq = 1;
+    s.expected = new Map();
+  }
+  if (!cut || !s.old || s.old.aru >= cut.seq) completeFlush(c);
+  else if (cut.holder !== s.cfg.me) c.send(cut.holder, { t: 'nak', from: s.cfg.me, ring: s.old.ring, seqs: missingOf(s.old, cut.seq) });
+}
+
+function deliverUpTo(c: Ctx, log: Log, upTo: number): void {
+  const s = c.s;
+  while (log.delivered < upTo) {
+    const d = log.store.get(log.delivered + 1);
+    if (!d) break;
+    log.delivered = d.seq;
+    if (d.from === s.cfg.me) s.pending = s.pending.filter(p => !(sameHbRing(log.ring, s.installed?.ring) && p.id === d.id));
+    if (d.to === undefined || d.to === s.cfg.me) {
+      s.counters.delivered++;
+      c.out.push({ type: 'deliver', msg: { ring: d.ring, seq: d.seq, sender: d.from, payload: d.payload, ...(d.to !== undefined ? { to: d.to } : {}) } });
+    }
+  }
+}
+
+function completeFlush(c: Ctx): void {
+  const s = c.s;
+  const f = s.flush;
+  if (!f) return;
+  const old = s.old;
+  if (old) deliverUpTo(c, old, f.cut ? Math.min(f.cut.seq, old.aru) : old.aru);
+  // Our messages the old view did not order are resubmitted in the new one, in order.
+  const requeue = s.pending.map(p => (p.to !== undefined ? { payload: p.payload, to: p.to } : { payload: p.payload }));
+  s.unsent = [...requeue, ...s.unsent];
+  s.pending = [];
+  s.nextId = 1;
+  s.old = undefined;
+  s.flush = undefined;
+  s.installed = { ring: f.ring, members: f.members };
+  s.maxRingSeq = Math.max(s.maxRingSeq, f.ring.seq);
+  s.counters.viewsInstalled++;
+  c.out.push({ type: 'view', ring: f.ring, members: [...f.members] });
+  deliverUpTo(c, s.cur!, s.cur!.aru);
+  submitUnsent(c);
+}
+
+function submitFrame(s: HbState, p: { id: number; payload: string; to?: number }): HbSubmit {
+  return { t: 'submit', from: s.cfg.me, ring: s.installed!.ring, id: p.id, payload: p.payload, ...(p.to !== undefined ? { to: p.to } : {}) };
+}
+
+function submitUnsent(c: Ctx): void {
+  const s = c.s;
+  if (!s.installed || s.flush) return;
+  while (s.unsent.length > 0 && s.pending.length < s.cfg.submitWindow) {
+    const u = s.unsent.shift()!;
+    const p = { id: s.nextId++, payload: u.payload, sentAt: c.now, ...(u.to !== undefined ? { to: u.to } : {}) };
+    s.pending.push(p);
+    c.send(s.installed.ring.rep, submitFrame(s, p));
+  }
+}
+
+function onSubmit(c: Ctx, f: HbSubmit): void {
+  const s = c.s;
+  const inst = s.installed;
+  if (!inst || inst.ring.rep !== s.cfg.me || s.flush || !sameHbRing(f.ring, inst.ring) || !inst.members.includes(f.from)) return;
+  const want = s.expected.get(f.from) ?? 1;
+  if (f.id !== want) return; // a duplicate (already ordered) or a gap (resent later)
+  s.expected.set(f.from, want + 1);
+  const d: HbData = { t: 'data', ring: inst.ring, seq: s.nextSeq++, from: f.from, id: f.id, payload: f.payload, ...(f.to !== undefined ? { to: f.to } : {}) };
+  c.sendMembers(inst.members, d);
+}
+
+function store(log: Log, d: HbData): void {
+  if (d.seq <= log.aru || log.store.has(d.seq)) return;
+  log.store.set(d.seq, d);
+  if (d.seq > log.highSeq) log.highSeq = d.seq;
+  while (log.store.has(log.aru + 1)) log.aru++;
+}
+
+function onData(c: Ctx, d: HbData): void {
+  const s = c.s;
+  if (s.cur && sameHbRing(d.ring, s.cur.ring)) {
+    store(s.cur, d);
+    if (!s.flush) {
+      deliverUpTo(c, s.cur, s.cur.aru);
+      if (d.from === s.cfg.me) submitUnsent(c);
+    }
+  } else if (s.old && sameHbRing(d.ring, s.old.ring)) {
+    store(s.old, d);
+    const f = s.flush;
+    if (f?.cut && s.old.aru >= f.cut.seq) completeFlush(c);
+  }
+}
+
+function onNak(c: Ctx, f: HbNak): void {
+  const s = c.s;
+  const log = s.cur && sameHbRing(f.ring, s.cur.ring) ? s.cur : s.old && sameHbRing(f.ring, s.old.ring) ? s.old : undefined;
+  if (!log) return;
+  for (const k of f.seqs.slice(0, MAX_NAK)) {
+    const d = log.store.get(k);
+    if (d) {
+      s.counters.retransmits++;
+      c.send(f.from, d);
+    }
+  }
+}
+
+/** Drops messages every member of the view has received (from heartbeat arus). */
+function garbageCollect(s: HbState): void {
+  const cur = s.cur;
+  if (!cur || s.flush) return;
+  let stable = cur.delivered;
+  for (const m of cur.members) {
+    if (m === s.cfg.me) continue;
+    const pr = s.peerRing.get(m);
+    if (!pr || !sameHbRing(pr.ring, cur.ring)) return;
+    stable = Math.min(stable, pr.aru);
+  }
+  for (const k of cur.store.keys()) if (k <= stable) cur.store.delete(k);
+}
