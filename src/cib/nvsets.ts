@@ -248,7 +248,8 @@ export function opDefaults(cib: Cib, agent: AgentId, op: OpId, opts: EvalOptions
 /** Any resource-like object whose meta can be resolved. */
 export type MetaOwner = Resource | Template;
 
-type Parent = Group | Clone | Bundle;
+/** A resource that contains others (the parents {@link parentsOf} returns). */
+export type ParentResource = Group | Clone | Bundle;
 
 function templateOf(cib: Cib, p: Primitive): Template | undefined {
   return p.template === undefined ? undefined : cib.configuration.templates.find((t) => t.id === p.template);
@@ -269,9 +270,9 @@ export function agentOf(cib: Cib, r: MetaOwner): AgentId {
 }
 
 /** The chain of collective resources containing resource `id`, innermost first. */
-export function parentsOf(cib: Cib, id: string): Parent[] {
-  const path: Parent[] = [];
-  const visit = (r: Resource | Primitive, stack: Parent[]): boolean => {
+export function parentsOf(cib: Cib, id: string): ParentResource[] {
+  const path: ParentResource[] = [];
+  const visit = (r: Resource | Primitive, stack: ParentResource[]): boolean => {
     if (r.id === id) { path.push(...[...stack].reverse()); return true; }
     switch (r.kind) {
       case 'group': return r.children.some((c) => visit(c, [...stack, r]));
