@@ -96,6 +96,11 @@ export function propagate(ctx: Ctx): void {
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;
       }
+      if (flags.impliesFirst && then.rsc && !then.rsc.managed && !then.runnable && first.runnable) {
+        // "then" belongs to an unmanaged resource and cannot happen, so neither can "first".
+        first.runnable = false;
+        changed = true;
+      }
       if (flags.restart && !then.optional && first.optional && then.rsc && then.rsc.u.runningOn.length > 0) {
         first.optional = false;
         changed = true;

@@ -67,7 +67,14 @@ function intervalMs(v: string): number {
 function createActions(ctx: Ctx, r: PRsc): void {
   const cur = r.u.runningOn;
   const next = r.assigned;
-  if (!r.managed) return;
+  if (!r.managed) {
+    // Unmanaged: actions exist only so orderings can see they cannot run.
+    for (const n of cur) {
+      rscAction(ctx, r, 'stop', 0, n, { optional: true }).runnable = false;
+      rscAction(ctx, r, 'start', 0, n, { optional: true }).runnable = false;
+    }
+    return;
+  }
   let stopNodes: string[] = [];
   let startRequired = false;
   if (cur.length > 1) {

@@ -42,7 +42,11 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
     const why = unrunnableStart?.reason ?? r.reason ?? 'node availability';
     return stops.map((s) => line('Stop', r.id, s.node ?? from, why));
   }
-  if (blockedStops.length) return cur.map((n) => `${line('Stop', r.id, n)} blocked`);
+  if (blockedStops.length) {
+    return blockedStops.map((s) =>
+      s.kind === 'pseudo_event' ? `${line('Stop', r.id, from)} blocked` : line('Stop', r.id, s.node ?? from, `${unrunnableStart?.reason ?? r.reason ?? 'node availability'} (blocked)`),
+    );
+  }
   return [];
 }
 
