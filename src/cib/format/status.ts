@@ -6,7 +6,7 @@
  */
 import type { UnpackedCluster, UnpackedNode, UnpackedResource, Role } from '../unpack/types.js';
 import { compareNames } from '../unpack/nodes.js';
-import { ROLE_ORDER } from '../unpack/tree.js';
+import { ROLE_ORDER, topOf } from '../unpack/tree.js';
 
 /** Formats the node list and full resource list (without the section title). */
 export function formatStatus(c: UnpackedCluster): string[] {
@@ -34,8 +34,11 @@ function nodeList(c: UnpackedCluster): string[] {
   const out: string[] = [];
   const online: string[] = [], offline: string[] = [], ronline: string[] = [], roffline: string[] = [], gonline: string[] = [];
   for (const n of c.nodes) {
-    if (n.unclean || n.pending || (n.standbyOnFail && n.online) || n.standby || n.maintenance) {
-      out.push(`    * Node ${n.name}: ${nodeMode(c, n)}`);
+    const health = nodeHealth(c, n);
+    if (n.unclean || n.pending || (n.standbyOnFail && n.online) || n.standby || n.maintenance || health <= 0) {
+      const kind = n.kind === 'guest' ? 'GuestNode' : n.kind === 'remote' ? 'RemoteNode' : 'Node';
+      const h = health < 0 ? ' (health is RED)' : health === 0 ? ' (health is YELLOW)' : '';
+      out.push(`    * ${kind} ${n.name}: ${nodeMode(c, n)}${h}`);
     } else if (n.online) {
       (n.kind === 'guest' ? gonline : n.kind === 'remote' ? ronline : online).push(n.name);
     } else if (n.kind === 'remote') roffline.push(n.name);
@@ -63,8 +66,7 @@ function nodeMode(c: UnpackedCluster, n: UnpackedNode): string {
 }
 
 function displayRole(r: UnpackedResource): Role {
-  let top = r;
-  while (top.parent) top = top.parent;
+  const top = topOf(r);
   if (r.role === 'Started' && top.promotable) return 'Unpromoted';
   return r.role === 'Unknown' ? 'Stopped' : r.role;
 }
@@ -74,13 +76,16 @@ const PENDING_STATE: Record<string, string> = {
 };
 const PENDING_ACTION: Record<string, string> = { monitor: 'Monitoring', notify: 'Notifying', probe: 'Checking' };
 
-/** One primitive's line text (without the bullet). */
-export function primitiveText(c: UnpackedCluster, r: UnpackedResource, name: string, withNode: boolean): string {
+/**
+ * One primitive's line text (without the bullet). `nodeOverride` replaces the
+ * node Pacemaker would pick (bundles print the container's node).
+ */
+export function primitiveText(c: UnpackedCluster, r: UnpackedResource, name: string, withNode: boolean, nodeOverride?: string | null): string {
   const prov = r.class === 'ocf' || r.provider ? `:${r.provider ?? ''}` : '';
   let s = `${name}\t(${r.class ?? 'unknown'}${r.class === 'ocf' || r.provider ? prov : ''}:${r.type ?? 'unknown'}):\t`;
   const multiple = r.runningOn.length > 1;
-  let nodeName: string | undefined = !multiple ? (r.runningOn[0] ?? r.pendingNode) : undefined;
-  if (!withNode) nodeName = undefined;
+  let nodeName: string | undefined = nodeOverride !== undefined ? (nodeOverride ?? undefined) : (r.runningOn[0] ?? r.pendingNode);
+  if (!withNode || multiple) nodeName = undefined;
   if (r.orphan) s += ' ORPHANED';
   const role = displayRole(r);
   if (r.failed) {
@@ -111,9 +116,7 @@ export function primitiveText(c: UnpackedCluster, r: UnpackedResource, name: str
 }
 
 function topPromotable(r: UnpackedResource): boolean {
-  let t = r;
-  while (t.parent) t = t.parent;
-  return t.promotable;
+  return topOf(r).promotable;
 }
 
 function isActive(r: UnpackedResource): boolean {
@@ -135,7 +138,7 @@ function resourceLines(c: UnpackedCluster, r: UnpackedResource, indent: string):
     case 'primitive': return [`${indent}* ${primitiveText(c, r, printableId(r), true)}`];
     case 'group': return groupLines(c, r, indent, printableId(r));
     case 'clone': return cloneLines(c, r, indent);
-    case 'bundle': return [`${indent}* Container bundle: ${r.id}`];
+    case 'bundle': return bundleLines(c, r, indent);
   }
 }
 
@@ -199,7 +202,8 @@ function cloneLines(c: UnpackedCluster, cl: UnpackedResource, indent: string): s
   if (stoppedIds.length) stoppedMap = new Map([['Stopped', stoppedIds]]);
   if (!cl.unique && (cl.cloneMax ?? 0) > active) {
     stoppedMap = new Map();
-    const allowed = c.options.symmetricCluster ? c.nodes.map((n) => n.name) : knownOn(cl);
+    // Bundle guest nodes are banned (-INFINITY) for every resource but their replica's.
+    const allowed = c.options.symmetricCluster ? c.nodes.filter((n) => !isBundleNode(c, n)).map((n) => n.name) : knownOn(cl);
     const running = new Set(cl.runningOn);
     for (const n of sortN(allowed)) {
       if (running.has(n)) continue;
@@ -258,4 +262,44 @@ function instanceLines(c: UnpackedCluster, r: UnpackedResource, indent: string):
 /** Pacemaker's rsc_printable_id: anonymous clone instances print their base id. */
 function printableId(r: UnpackedResource): string {
   return r.variant === 'primitive' && r.instance !== undefined && !r.unique ? r.baseId : r.id;
+}
+
+/** Pacemaker's pe__bundle_text without implicit resources: one line per replica. */
+function bundleLines(c: UnpackedCluster, b: UnpackedResource, indent: string): string[] {
+  const info = b.bundle;
+  const reps = b.replicas ?? [];
+  const flag = b.maintenance && !c.options.maintenanceMode ? ' (maintenance)' : !b.managed ? ' (unmanaged)' : '';
+  const desc = b.config.description;
+  const head = `${indent}* Container bundle${(info?.replicas ?? 0) > 1 ? ' set' : ''}: ${b.id} [${info?.image ?? ''}]`
+    + `${b.unique ? ' (unique)' : ''}${desc ? ` (${desc})` : ''}${flag}:`;
+  const out = [head];
+  for (const rep of reps) {
+    const rsc = rep.child ?? rep.container;
+    let name = (rep.remote ?? rep.container).id;
+    if (rep.ipAddr) name += ` (${rep.ipAddr})`;
+    out.push(`${indent}  * ${primitiveText(c, rsc, name, true, rep.container.runningOn[0] ?? null)}`);
+  }
+  return out;
+}
+
+function isBundleNode(c: UnpackedCluster, n: UnpackedNode): boolean {
+  const conn = n.connectionResource ? c.byId.get(n.connectionResource) : undefined;
+  return conn?.parent?.variant === 'bundle';
+}
+
+/**
+ * Pacemaker's pe__node_health: 1 healthy, 0 yellow, -1 red, from the node's
+ * `#health*` attributes; always healthy when node-health-strategy is none.
+ */
+export function nodeHealth(c: UnpackedCluster, n: UnpackedNode): number {
+  const strategy = c.options.raw['node-health-strategy'] ?? 'none';
+  if (strategy === 'none') return 1;
+  let rc = 1;
+  for (const [k, v] of Object.entries(n.attributes)) {
+    if (!k.startsWith('#health')) continue;
+    const val = v.toLowerCase();
+    if (val === 'red') return -1;
+    if (val === 'yellow') rc = Math.min(rc, 0);
+  }
+  return rc;
 }

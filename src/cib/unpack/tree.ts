@@ -9,6 +9,7 @@ import type { Cib, Primitive, Group, Clone, Bundle, Resource, Template, NvSet } 
 import { INFINITY } from '../types.js';
 import { isTrue, parseScore, parseInterval } from '../values.js';
 import { flattenSets, type RulePredicate } from './nvs.js';
+import { buildBundle } from './bundle.js';
 import type { UnpackedResource, Role, ResourceVariant } from './types.js';
 
 /** Parses a role name as Pacemaker 2.1 accepts it (legacy Master/Slave too). */
@@ -201,10 +202,7 @@ export function buildResource(ctx: TreeContext, res: Resource, mm: boolean): Unp
     case 'primitive': return buildPrimitive(ctx, res, undefined, mm);
     case 'group': return buildGroup(ctx, res, undefined, mm);
     case 'clone': return buildClone(ctx, res, mm);
-    case 'bundle': {
-      const meta = metaOf(ctx, res.meta);
-      return newResource({ id: res.id, baseId: res.id, variant: 'bundle', config: res, meta, params: {} }, mm);
-    }
+    case 'bundle': return buildBundle(ctx, res, metaOf(ctx, res.meta), mm);
   }
 }
 
@@ -214,9 +212,12 @@ export function* walk(r: UnpackedResource): Generator<UnpackedResource> {
   for (const c of r.children) yield* walk(c);
 }
 
-/** The top-level ancestor. */
+/**
+ * The top-level ancestor, stopping below a bundle as Pacemaker's uber_parent
+ * does: a bundle's inner clone is its own top.
+ */
 export function topOf(r: UnpackedResource): UnpackedResource {
   let t = r;
-  while (t.parent) t = t.parent;
+  while (t.parent && t.parent.variant !== 'bundle') t = t.parent;
   return t;
 }

@@ -211,6 +211,25 @@ export interface UnpackedResource {
   readonly priority: Score;
   readonly migrationThreshold: number;
   readonly failureTimeoutMs: number;
+  /** Bundles: the replicas with their implicit resources (Pacemaker's pe__bundle_replica_t). */
+  replicas?: BundleReplica[];
+  /** Bundles: container image, replica count, replicas-per-host. */
+  bundle?: { readonly image: string; readonly replicas: number; readonly replicasPerHost: number; readonly runtime: string };
+}
+
+/** One replica of a bundle: the implicit ip, container and remote connection, and the inner resource instance. */
+export interface BundleReplica {
+  readonly offset: number;
+  /** Address from ip-range-start, when the bundle has one. */
+  readonly ipAddr?: string;
+  readonly ip?: UnpackedResource;
+  readonly container: UnpackedResource;
+  /** Remote connection (`NAME-N`), present when the bundle holds a primitive. */
+  readonly remote?: UnpackedResource;
+  /** The inner primitive's clone instance (`prim:N`). */
+  readonly child?: UnpackedResource;
+  /** The guest node the replica makes (`NAME-N`). */
+  readonly nodeName?: string;
 }
 
 // ---------------------------------------------------------------- cluster

@@ -10,6 +10,7 @@ import { unpackOptions } from './options.js';
 import { compareNames, configuredNodes, determineOnline, markUnclean, newNode, remoteNodesFrom } from './nodes.js';
 import { addCloneInstance, buildResource, newResource, ROLE_ORDER, topOf, walk, type TreeContext } from './tree.js';
 import { replay, sortOps, type FailPolicy } from './history.js';
+import { replicaOnNode } from './bundle.js';
 import type { UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
 
 const defaultRuleOk: RulePredicate = (s) => s.rule === undefined;
@@ -73,7 +74,18 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOk: RulePred
       }
       if (x.variant === 'primitive' && x.class === 'ocf' && x.provider === 'pacemaker' && x.type === 'remote') x.remoteNode = x.id;
     }
+    // Bundle replicas with a remote connection make guest nodes.
+    for (const rep of r.replicas ?? []) {
+      if (!rep.nodeName || !rep.remote) continue;
+      let n = byName(rep.nodeName);
+      if (!n) { n = newNode(rep.nodeName, rep.nodeName, 'guest', {}, {}); nodes.push(n); }
+      (n as { kind: string }).kind = 'guest';
+      n.unclean = false;
+      n.connectionResource = rep.remote.id;
+      n.containerResource = rep.container.id;
+    }
   }
+  nodes.sort((a, b) => compareNames(a.name, b.name));
   // Pacemaker keeps top-level resources sorted by priority (stable).
   resources.sort((a, b) => b.priority - a.priority);
   const byId = new Map<string, UnpackedResource>();
@@ -277,6 +289,8 @@ function unpackFind(ctx: Ctx, node: UnpackedNode, id: string): UnpackedResource 
     return undefined;
   } else parent = topOf(rsc);
   if (parent && parent.variant === 'clone' && !parent.unique) {
+    // A bundle's inner clone: the instance is the one of the replica on this guest node.
+    if (parent.parent?.variant === 'bundle') return replicaOnNode(parent.parent, node.name)?.child;
     rsc = findAnonymous(ctx, node, parent, stripInstance(id));
   }
   return rsc;
