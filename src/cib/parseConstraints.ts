@@ -3,7 +3,7 @@
  * `<resource_set>`s.
  * @module
  */
-import { ParseContext, boolAttr, compact, extraAttrs, forEachChild } from './parseContext.js';
+import { ParseContext, boolAttr, clip, compact, extraAttrs, forEachChild } from './parseContext.js';
 import { buildRule } from './parseRules.js';
 import type {
   ColocationConstraint, Constraint, LocationConstraint, OrderConstraint, ResourceSet, Rule, TicketConstraint, XmlNode,
@@ -49,8 +49,14 @@ function kids(ctx: ParseContext, node: XmlNode, path: string, allowRules: boolea
   return k;
 }
 
+/** A role attribute: Pacemaker's text2role compares case-insensitively; kept as written. */
 function role(ctx: ParseContext, node: XmlNode, path: string, name: string): string | undefined {
-  return ctx.oneOf(node, path, name, ROLES);
+  const v = node.attrs[name];
+  if (v === undefined) return undefined;
+  if (!ROLES.some(r => r.toLowerCase() === v.toLowerCase())) {
+    ctx.error('QUORATE_ERR_BAD_VALUE', path, `${name}="${clip(v)}" is not a role (${ROLES.join(', ')})`);
+  }
+  return v;
 }
 
 function buildSet(ctx: ParseContext, node: XmlNode, path: string): ResourceSet {

@@ -16,6 +16,9 @@ export interface Located {
   readonly path: string;
 }
 
+/** Elements whose `id` does not define an XML ID. */
+const NOT_DEFINING = new Set(['resource_ref', 'obj_ref', 'node']);
+
 /** Mutable state of one parse. */
 export class ParseContext {
   readonly errors: CibError[] = [];
@@ -33,10 +36,19 @@ export class ParseContext {
     this.warnings.push(cibWarning(code, path, why));
   }
 
-  /** Indexes a subtree's ids (the configuration section) for id-ref lookups. */
+  /**
+   * Indexes a subtree's ids (the configuration section) for id-ref lookups, and reports
+   * ids defined twice: in the schema they are XML IDs, unique in the document.
+   * `<resource_ref>`/`<obj_ref>` ids are references, and `<node>` ids are cluster node
+   * ids (a remote node shares its id with its connection resource), so they are skipped.
+   */
   index(node: XmlNode, path: string): void {
     const id = node.attrs['id'];
-    if (id !== undefined && !this.byId.has(id)) this.byId.set(id, { node, path });
+    if (id !== undefined && !NOT_DEFINING.has(node.tag)) {
+      const first = this.byId.get(id);
+      if (first === undefined) this.byId.set(id, { node, path });
+      else this.error('QUORATE_ERR_DUPLICATE_ID', path, `id "${clip(id)}" is already used by <${first.node.tag}> (${first.path})`);
+    }
     forEachChild(node, path, (c, p) => this.index(c, p));
   }
 

@@ -39,7 +39,7 @@ async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<
 
 const skip = CRM_VERIFY === undefined ? 'crm_verify is not installed' : !existsSync(CORPUS) ? `no corpus at ${CORPUS}` : false;
 
-test('crm_verify accepts the serialised form of every CIB it accepts', { skip, timeout: 300_000 }, async () => {
+test('crm_verify accepts the serialised form of every CIB it accepts', { skip, timeout: 300_000 }, async t => {
   const files = readdirSync(CORPUS).filter(f => f.endsWith('.xml')).sort();
   const dir = mkdtempSync(join(tmpdir(), 'quorate-crm-verify-'));
   try {
@@ -50,7 +50,7 @@ test('crm_verify accepts the serialised form of every CIB it accepts', { skip, t
     const accepted = results.filter(r => r.orig === 0);
     const oursAccepted = accepted.filter(r => r.ours === 0);
     const disagree = results.filter(r => (r.orig === 0) !== (r.ours === 0));
-    console.log(`# crm_verify: ${accepted.length}/${files.length} originals accepted, ${oursAccepted.length}/${accepted.length} of their serialisations accepted, ${disagree.length} disagreements, ${seconds}s at ${PARALLEL} in parallel`);
+    t.diagnostic(`crm_verify: ${accepted.length}/${files.length} originals accepted, ${oursAccepted.length}/${accepted.length} of their serialisations accepted, ${disagree.length} disagreements, ${seconds}s at ${PARALLEL} in parallel`);
     assert.ok(accepted.length > 0, 'crm_verify accepted no original: is it working?');
     assert.deepEqual(accepted.filter(r => r.ours !== 0).map(r => `${r.f}: exit ${r.ours}`), []);
     assert.deepEqual(disagree.map(r => `${r.f}: original ${r.orig}, ours ${r.ours}`), []);
