@@ -28,14 +28,36 @@ function assign(ctx: Ctx, g: PRsc): string | null {
 
 function createActions(ctx: Ctx, g: PRsc): void {
   for (const c of g.children) primitiveMethods.createActions(ctx, c);
-  const childStarts = g.children.flatMap((c) => c.actions.filter((a) => a.task === 'start'));
-  const childStops = g.children.flatMap((c) => c.actions.filter((a) => a.task === 'stop'));
-  const startReq = childStarts.some((a) => !a.optional);
-  const stopReq = childStops.some((a) => !a.optional);
-  rscAction(ctx, g, 'start', 0, undefined, { optional: !startReq, pseudo: true });
-  rscAction(ctx, g, 'running', 0, undefined, { optional: !startReq, pseudo: true });
-  rscAction(ctx, g, 'stop', 0, undefined, { optional: !stopReq, pseudo: true });
-  rscAction(ctx, g, 'stopped', 0, undefined, { optional: !stopReq, pseudo: true });
+  // Created optional: their flags follow the members' (see groupActionFlags).
+  for (const t of ['start', 'running', 'stop', 'stopped']) rscAction(ctx, g, t, 0, undefined, { optional: true, pseudo: true });
+}
+
+const MEMBER_TASK: Record<string, string> = { start: 'start', running: 'start', stop: 'stop', stopped: 'stop' };
+
+/**
+ * A group's pseudo action is required when any member's counterpart is, and
+ * running/stopped cannot happen when a member's counterpart cannot. Returns true
+ * when something changed.
+ */
+export function groupActionFlags(g: PRsc): boolean {
+  let changed = false;
+  for (const a of g.actions) {
+    const task = MEMBER_TASK[a.task];
+    if (!task) continue;
+    for (const c of g.children) {
+      const m = c.actions.find((x) => x.task === task && x.intervalMs === 0 && !x.probe);
+      if (!m) continue;
+      if (a.optional && !m.optional) {
+        a.optional = false;
+        changed = true;
+      }
+      if (task !== a.task && a.runnable && !m.runnable && !m.optional) {
+        a.runnable = false;
+        changed = true;
+      }
+    }
+  }
+  return changed;
 }
 
 function own(g: PRsc, task: string): Act | undefined {

@@ -5,7 +5,7 @@
  */
 import { VARIANTS } from './variants.js';
 import { order } from './actions.js';
-import { memberEndpoints } from './group.js';
+import { groupActionFlags, memberEndpoints } from './group.js';
 import { INFINITY } from './model.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 
@@ -79,6 +79,7 @@ function describe(a: Act): string {
 export function propagate(ctx: Ctx): void {
   for (let round = 0, changed = true; changed && round < 1000; round++) {
     changed = false;
+    for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
     for (const o of ctx.orders) {
       const { first, then, flags } = o;
       if (flags.runnableLeft && !first.runnable && then.runnable) {
@@ -96,9 +97,9 @@ export function propagate(ctx: Ctx): void {
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;
       }
-      if (flags.impliesFirst && then.rsc && !then.rsc.managed && !then.runnable && first.runnable) {
-        // "then" belongs to an unmanaged resource and cannot happen, so neither can "first".
-        first.runnable = false;
+      if (flags.impliesFirst && first.rsc && !first.rsc.managed && !first.runnable && then.runnable) {
+        // "first" belongs to an unmanaged resource and cannot happen, so "then" (which waits for it) cannot either.
+        then.runnable = false;
         changed = true;
       }
       if (flags.restart && !then.optional && first.optional && then.rsc && then.rsc.u.runningOn.length > 0) {
