@@ -60,12 +60,12 @@ test('scores: INFINITY spellings become ±1000000 and are written back by name',
 });
 
 test('a constraint naming an unknown resource is a warning, and the constraint is kept', () => {
-  const r = parseCibWithWarnings(small('<primitive id="a" class="lsb" type="x"/>', '<rsc_order id="o1" first="a" then="ghost"/>'));
+  const r = parseCibWithWarnings(small('<primitive id="a" class="lsb" type="x"/>', '<rsc_order id="ord1" first="a" then="ghost"/>'));
   assert.ok(r.ok);
   assert.equal(r.val.cib.configuration.constraints.length, 1);
   assert.equal(r.val.warnings.length, 1);
   assert.equal(r.val.warnings[0]!.code, 'QUORATE_WARN_UNKNOWN_REF');
-  assert.equal(r.val.warnings[0]!.path, 'rsc_order[id=o1]');
+  assert.equal(r.val.warnings[0]!.path, 'rsc_order[id=ord1]');
   assert.match(r.val.warnings[0]!.message, /ghost/);
 });
 
