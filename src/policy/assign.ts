@@ -17,11 +17,14 @@ export function showScores(ctx: Ctx, fn: string, r: PRsc, recurse: boolean): voi
   if (recurse) for (const c of r.children) showScores(ctx, fn, c, true);
 }
 
-/** Nodes sorted best first: score (unavailable as −∞), fewer assignments, then name. */
-export function sortNodes(ctx: Ctx, allowed: Map<string, number>): PNode[] {
+/** Nodes sorted best first: score (unavailable as −∞), fewer assignments, the preferred node, then name. */
+export function sortNodes(ctx: Ctx, allowed: Map<string, number>, preferred?: string): PNode[] {
   const list = [...allowed.keys()].map((n) => ctx.nodes.get(n)).filter((n): n is PNode => !!n);
   const w = (n: PNode): number => (nodeAvailable(n) ? allowed.get(n.name)! : -INFINITY);
-  return list.sort((a, b) => w(b) - w(a) || a.assignedCount - b.assignedCount || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const pref = (n: PNode): number => (n.name === preferred ? 0 : 1);
+  return list.sort(
+    (a, b) => w(b) - w(a) || a.assignedCount - b.assignedCount || pref(a) - pref(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }
 
 /** Fixes a primitive's node (null: stopped). */

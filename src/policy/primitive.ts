@@ -11,7 +11,7 @@ import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 
 function chooseNode(ctx: Ctx, r: PRsc): string | null {
-  const nodes = sortNodes(ctx, r.allowed);
+  const nodes = sortNodes(ctx, r.allowed, r.u.runningOn[0]);
   const best = nodes[0];
   if (!best) return null;
   let chosen = best;
