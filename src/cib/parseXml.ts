@@ -134,7 +134,9 @@ function convert(item: Ordered, limits: XmlLimits, count: { elements: number }, 
     }
     const d = decodeEntities(textParts);
     if (d.err) return Err(cibError('QUORATE_ERR_NOT_XML', path, d.val));
-    return Ok({ ...node, text: d.val });
+    // No CIB element has significant surrounding whitespace; trimming keeps the
+    // text stable when the serialiser re-indents.
+    return Ok({ ...node, text: d.val.trim() });
   }
   return Ok(node);
 }

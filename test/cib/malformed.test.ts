@@ -70,6 +70,15 @@ test('very deep nesting (100k levels) is refused without exhausting the stack', 
   expectError(base.replace('<status/>', `<status>${deep}</status>`), 'QUORATE_ERR_TOO_LARGE', '', 'deep');
 });
 
+test('mixed content and comments are harmless and round-trip', () => {
+  const xml = base.replace('<status/>', '<status><!-- note --><future><![CDATA[a < b]]> text <x/></future></status>');
+  const r = parseCib(xml);
+  assert.ok(r.ok, r.err ? r.val.message : '');
+  assert.equal(r.val.status.other?.[0]?.text, 'a < b text');
+  assert.deepEqual(parseCib(serialiseCib(r.val)).unwrap(), r.val);
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
 test('non-string input is a typed error, not a throw', () => {
   for (const bad of [undefined, null, 42, {}, Buffer.from('<cib/>')]) {
     const r = parseCib(bad as unknown as string);
