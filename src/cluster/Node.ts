@@ -543,6 +543,10 @@ export class Node extends EventEmitter<ClusterEvents> {
       if (real) this.realOps--;
     }
     if (!this.running) return;
+    if (a.operation === 'stop' && rec.status === OpStatus.NOT_INSTALLED) {
+      // An agent that is not installed cannot have anything running: the stop succeeds (as Pacemaker's executor decides).
+      rec = { ...rec, rc: OcfExitCode.OK, status: OpStatus.DONE };
+    }
     const update = this.history.record(ref, rec, { transitionKey: key, targetRc, params });
     this.reply(key, update, rec.rc, rec.status, rec.output);
   }

@@ -54,7 +54,7 @@ export class Controller implements GraphExecutor {
   private membershipWritten = false;
   private lastGraphEmpty = false;
   private needSchedule = false;
-  private fenceFailedAt = 0;
+  private fenceFailedAt = Number.NEGATIVE_INFINITY;
   /** Number of graphs run (for tests and status). */
   transitions = 0;
   /** The last graph scheduled (empty when converged). */
