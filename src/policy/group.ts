@@ -46,7 +46,14 @@ export function groupActionFlags(g: PRsc): boolean {
     if (!task) continue;
     for (const c of g.children) {
       const m = c.actions.find((x) => x.task === task && x.intervalMs === 0 && !x.probe);
-      if (!m) continue;
+      if (!m) {
+        // A member that will not start at all keeps the group from being "running".
+        if (task === 'start' && a.task === 'running' && a.runnable) {
+          a.runnable = false;
+          changed = true;
+        }
+        continue;
+      }
       if (a.optional && !m.optional) {
         a.optional = false;
         changed = true;

@@ -4,7 +4,7 @@
  * @module
  */
 import { VARIANTS } from './variants.js';
-import { order } from './actions.js';
+import { order, rscAction } from './actions.js';
 import { groupActionFlags, memberEndpoints } from './group.js';
 import { INFINITY } from './model.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
@@ -18,7 +18,13 @@ function flagsFor(kind: string, first: string, inverse: boolean): OrderFlags {
 }
 
 function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags, sameNode = false): void {
-  const firsts = VARIANTS[a.variant].endpoint(ctx, a, aTask, true);
+  let firsts = VARIANTS[a.variant].endpoint(ctx, a, aTask, true);
+  if (firsts.length === 0 && a.variant === 'primitive') {
+    // The first action will not happen (no node for it): a placeholder that cannot run.
+    const ph = rscAction(ctx, a, aTask, 0, undefined, { optional: true });
+    ph.runnable = false;
+    firsts = [ph];
+  }
   const thens = VARIANTS[b.variant].endpoint(ctx, b, bTask, false);
   if (aTask === 'stop' && a !== b) for (const t of thens) ctx.stopThen.push({ first: a, then: t, sameNode });
   for (const f of firsts) for (const t of thens) order(ctx, f, t, flags, id);
@@ -56,17 +62,20 @@ export function applyOrderConstraints(ctx: Ctx): void {
       pairOrder(ctx, c.id, a, b, fa, ta, kind, symmetrical);
       continue;
     }
-    let prevLast: { r: PRsc; action: string } | undefined;
+    let prev: { rs: PRsc[]; sequential: boolean; action: string } | undefined;
     for (const s of c.sets) {
       const action = s.action ?? 'start';
       const rs = s.resources.map((id) => ctx.byId.get(id)).filter((r): r is PRsc => !!r);
+      const sequential = s.sequential !== false;
       const setKind = s.kind ?? kind;
-      if (s.sequential !== false) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
-      if (prevLast && rs.length) {
-        const targets = s.sequential !== false ? [rs[0]!] : rs;
-        for (const t of targets) pairOrder(ctx, c.id, prevLast.r, t, prevLast.action, action, kind, symmetrical);
+      if (sequential) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
+      if (prev && prev.rs.length && rs.length) {
+        // Between sets: the previous set (its last member if sequential) before this one (its first if sequential).
+        const firsts = prev.sequential ? [prev.rs[prev.rs.length - 1]!] : prev.rs;
+        const thens = sequential ? [rs[0]!] : rs;
+        for (const f of firsts) for (const t of thens) pairOrder(ctx, c.id, f, t, prev.action, action, kind, symmetrical);
       }
-      if (rs.length) prevLast = { r: rs[rs.length - 1]!, action };
+      if (rs.length) prev = { rs, sequential, action };
     }
   }
 }
