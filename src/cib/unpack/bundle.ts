@@ -87,9 +87,9 @@ export function buildBundle(ctx: TreeContext, b: Bundle, meta: Record<string, st
   };
 
   const reps: BundleReplica[] = [];
-  let ip = ipStart;
+  let ip: string | undefined = ipStart;
   for (let i = 0; i < replicas; i++) {
-    const ipAddr: string | undefined = ip;
+    const ipAddr = ip;
     if (ip !== undefined) ip = nextIp(ip);
     const ipRsc = ipAddr !== undefined ? kid(implicitPrimitive(`${b.id}-ip-${ipAddr}`, 'heartbeat', 'IPaddr2')) : undefined;
     const container = kid(implicitPrimitive(`${b.id}-${b.runtime.type}-${i}`, 'heartbeat', b.runtime.type));

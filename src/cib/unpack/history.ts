@@ -90,6 +90,8 @@ export interface ReplayState {
   pendingTask?: string;
   migrateToSuccess?: LrmRscOp;
   migrateFromOp?: LrmRscOp;
+  /** Failed (not ignored) migrate_to / migrate_from ops, in call order. */
+  migrateFailures: LrmRscOp[];
   stopFailed: boolean;
   failureIgnored: boolean;
   nextRole: Role;
@@ -108,7 +110,7 @@ export function replay(
   rsc: UnpackedResource, node: string, ops: readonly LrmRscOp[], pol: FailPolicy,
   isExpired: (op: LrmRscOp) => boolean,
 ): ReplayState {
-  const st: ReplayState = { role: 'Unknown', onFail: 'ignore', failures: [], stopFailed: false, failureIgnored: false, nextRole: 'Unknown', hardError: false };
+  const st: ReplayState = { role: 'Unknown', onFail: 'ignore', failures: [], migrateFailures: [], stopFailed: false, failureIgnored: false, nextRole: 'Unknown', hardError: false };
   for (const op of ops) unpackOp(rsc, node, op, st, pol, isExpired);
   return st;
 }
@@ -242,7 +244,8 @@ function opFailure(
     else if (rc === 7) st.role = 'Stopped';
     else st.role = 'Unpromoted';
   } else if (task === 'migrate_to' || task === 'migrate_from') {
-    // A failed migration leaves the resource possibly active here.
+    // A failed migration leaves the resource possibly active on the peer too (see migration.ts).
+    st.migrateFailures.push(op);
   }
   if (probe && rc === 5) st.role = 'Stopped';
   else if (ROLE_ORDER[st.role] < ROLE_ORDER.Started) setActive(rsc, st);

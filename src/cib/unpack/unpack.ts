@@ -11,6 +11,7 @@ import { compareNames, configuredNodes, determineOnline, markUnclean, newNode, r
 import { addCloneInstance, buildResource, newResource, ROLE_ORDER, topOf, walk, type TreeContext } from './tree.js';
 import { replay, sortOps, type FailPolicy } from './history.js';
 import { replicaOnNode } from './bundle.js';
+import { migrateFromFailure, migrateToFailure, migrateToSuccess, type MigrationWorld } from './migration.js';
 import type { UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
 
 const defaultRuleOk: RulePredicate = (s) => s.rule === undefined;
@@ -341,12 +342,37 @@ function unpackLrmResource(ctx: Ctx, node: UnpackedNode, lr: LrmResource): void 
     pending: sorted.filter((o) => o.opStatus === -1),
     probed: sorted.some((o) => o.operation === 'monitor' && o.interval === 0),
   };
-  if (st.migrateToSuccess && !st.migrateFromOp) {
-    const tgt = st.migrateToSuccess.migrateTarget;
-    if (tgt && role !== 'Stopped') rsc.partialMigration = { source: node.name, target: tgt, stage: 'migrate_to' };
+  // Live migrations: failures as they happened, then the last successful migrate_to.
+  const world = migrationWorld(ctx);
+  let nodeRole = role;
+  let startedElsewhere = false;
+  const outcomes = st.migrateFailures.map((op) => op.operation === 'migrate_to'
+    ? migrateToFailure(world, lr.id, node.name, op) : migrateFromFailure(world, lr.id, node.name, op));
+  if (st.migrateToSuccess) outcomes.push(migrateToSuccess(world, lr.id, node.name, st.migrateToSuccess));
+  for (const o of outcomes) {
+    for (const other of o.alsoActiveOn) addRunning(rsc, other);
+    if (o.failed) rsc.failed = true;
+    if (o.stoppedHere) nodeRole = 'Stopped';
+    if (o.dangling && !rsc.dangling.includes(node.name)) rsc.dangling.push(node.name);
+    if (o.partial) rsc.partialMigration = { ...o.partial, stage: 'migrate_to' };
+    if (o.startedElsewhere) {
+      startedElsewhere = true;
+      for (const other of o.alsoActiveOn) rsc.roleOn[other] = 'Started';
+    }
   }
-  processState(ctx, rsc, node, role, st.onFail);
+  processState(ctx, rsc, node, nodeRole, st.onFail);
+  if (startedElsewhere && ROLE_ORDER[rsc.role] < ROLE_ORDER.Started) rsc.role = 'Started';
   if (ROLE_ORDER[savedRole] > ROLE_ORDER[rsc.role]) rsc.role = savedRole;
+}
+
+function migrationWorld(ctx: Ctx): MigrationWorld {
+  return {
+    opsOn: (node, rscId) => {
+      const st = ctx.cib.status.nodes.find((n) => n.uname === node);
+      return st?.lrm?.find((l) => l.id === rscId)?.ops ?? [];
+    },
+    online: (node) => ctx.nodes.find((n) => n.name === node)?.online ?? false,
+  };
 }
 
 function addRunning(rsc: UnpackedResource, node: string): void {
