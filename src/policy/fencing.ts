@@ -55,6 +55,8 @@ export function canFence(ctx: Ctx, node: string): boolean {
 export function scheduleFencingAndShutdown(ctx: Ctx): void {
   const stonithAction = ctx.cluster.options.stonithAction || 'reboot';
   let last: Act | undefined;
+  let dcFence: Act | undefined;
+  const others: Act[] = [];
   const concurrent = ctx.cluster.options.concurrentFencing;
   for (const n of ctx.nodeList) {
     if (!n.u.unclean) continue;
@@ -67,8 +69,12 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
     for (const [k, v] of Object.entries(n.u.attributes)) if (!k.startsWith('#')) attrs[`CRM_meta_${k.replace(/-/g, '_')}`] = v;
     const fence = nodeEvent(ctx, 'stonith', `stonith-${n.name}-${stonithAction}`, n.name, attrs);
     ctx.fence.set(n.name, 'node is unclean');
-    if (!concurrent && last) order(ctx, last, fence, {});
-    last = fence;
+    if (n.u.isDc) dcFence = fence;
+    else {
+      if (!concurrent && last) order(ctx, last, fence, {});
+      last = fence;
+      others.push(fence);
+    }
     for (const top of ctx.top) {
       for (const r of primitivesOf(top)) {
         const fencingNeeded = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
@@ -79,6 +85,11 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
         }
       }
     }
+  }
+  // The DC is fenced last.
+  if (dcFence) {
+    if (concurrent) for (const f of others) order(ctx, f, dcFence, {});
+    else if (last) order(ctx, last, dcFence, {});
   }
   for (const n of ctx.nodeList) {
     if (!n.u.shutdown || !n.u.online || n.u.unclean) continue;
