@@ -89,8 +89,15 @@ function ruleScore(rule: Rule, n: PNode): number | undefined {
 /** Sets initial node scores and applies location constraints. */
 export function applyLocations(ctx: Ctx): void {
   const symmetric = ctx.cluster.options.symmetricCluster;
+  // A node's own `score` is every resource's starting preference for it.
+  const base = new Map<string, number>();
+  for (const nc of ctx.cluster.cib.configuration.nodes) {
+    const v = nc.extra?.['score'];
+    const sc = v === undefined ? undefined : parseScore(v);
+    if (sc?.ok) base.set(nc.uname, sc.val);
+  }
   for (const r of ctx.byId.values()) {
-    if (symmetric) for (const n of ctx.nodeList) r.allowed.set(n.name, 0);
+    if (symmetric) for (const n of ctx.nodeList) r.allowed.set(n.name, base.get(n.name) ?? 0);
   }
   const exclusive = new Map<PRsc, Set<string>>();
   for (const c of ctx.cluster.cib.configuration.constraints) {
