@@ -8,7 +8,7 @@
 import type { Cib, Primitive, Group, Clone, Bundle, Resource, Template, NvSet } from '../types.js';
 import { INFINITY } from '../types.js';
 import { isTrue, parseScore, parseInterval } from '../values.js';
-import { flattenSets, type RulePredicate } from './nvs.js';
+import { flattenSets, type RulePredicate, type RuleResource } from './nvs.js';
 import { buildBundle } from './bundle.js';
 import type { UnpackedResource, Role, ResourceVariant } from './types.js';
 
@@ -47,6 +47,8 @@ export interface TreeContext {
   readonly cib: Cib;
   readonly ruleOk: RulePredicate;
   readonly rscDefaults: Readonly<Record<string, string>>;
+  /** rsc_defaults for a resource agent (rules with rsc_expression); falls back to `rscDefaults`. */
+  readonly rscDefaultsFor?: (rsc: RuleResource) => Readonly<Record<string, string>>;
   readonly templates: ReadonlyMap<string, Template>;
   /** Count of nodes known so far, default clone-max. */
   nodeCount: () => number;
@@ -108,10 +110,11 @@ export function newResource(
   };
 }
 
-function metaOf(ctx: TreeContext, sets: readonly NvSet[], parent?: UnpackedResource): Record<string, string> {
-  const own = flattenSets(sets, ctx.ruleOk);
+function metaOf(ctx: TreeContext, sets: readonly NvSet[], parent?: UnpackedResource, rsc: RuleResource = {}): Record<string, string> {
+  const own = flattenSets(sets, ctx.ruleOk, {}, rsc);
   if (parent) for (const [k, v] of Object.entries(parent.meta)) if (!(k in own)) own[k] = v;
-  for (const [k, v] of Object.entries(ctx.rscDefaults)) if (!(k in own)) own[k] = v;
+  const defaults = ctx.rscDefaultsFor ? ctx.rscDefaultsFor(rsc) : ctx.rscDefaults;
+  for (const [k, v] of Object.entries(defaults)) if (!(k in own)) own[k] = v;
   return own;
 }
 
@@ -137,7 +140,7 @@ function buildPrimitive(
   ctx: TreeContext, raw: Primitive, parent: UnpackedResource | undefined, mm: boolean, suffix = '', instance?: number,
 ): UnpackedResource {
   const p = resolveTemplate(raw, ctx.templates);
-  const meta = metaOf(ctx, p.meta, parent);
+  const meta = metaOf(ctx, p.meta, parent, { class: p.class, provider: p.provider, type: p.type });
   const r = newResource({
     id: p.id + suffix, baseId: p.id, variant: 'primitive', config: p, parent,
     meta, params: flattenSets(p.instance, ctx.ruleOk),

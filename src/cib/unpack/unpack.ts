@@ -5,7 +5,7 @@
  */
 import type { Cib, LrmResource, NodeState, Primitive, Template } from '../types.js';
 import { parseInterval } from '../values.js';
-import { flattenSets, type RulePredicate } from './nvs.js';
+import { cibRulePredicate, flattenSets, type RulePredicate } from './nvs.js';
 import { unpackOptions } from './options.js';
 import { compareNames, configuredNodes, determineOnline, markUnclean, newNode, remoteNodesFrom } from './nodes.js';
 import { addCloneInstance, buildResource, newResource, ROLE_ORDER, topOf, walk, type TreeContext } from './tree.js';
@@ -13,8 +13,6 @@ import { replay, sortOps, type FailPolicy } from './history.js';
 import { replicaOnNode } from './bundle.js';
 import { migrateFromFailure, migrateToFailure, migrateToSuccess, type MigrationWorld } from './migration.js';
 import type { UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
-
-const defaultRuleOk: RulePredicate = (s) => s.rule === undefined;
 
 interface Ctx {
   readonly cib: Cib;
@@ -31,7 +29,9 @@ interface Ctx {
 }
 
 /** Unpacks configuration and status into an {@link UnpackedCluster}. */
-export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOk: RulePredicate = defaultRuleOk): UnpackedCluster {
+export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RulePredicate): UnpackedCluster {
+  // Rules are evaluated for real unless a caller substitutes its own predicate.
+  const ruleOk = ruleOkIn ?? cibRulePredicate(cib, options.now);
   const opts = unpackOptions(cib, ruleOk);
   const warnings: string[] = [];
   const nodes = configuredNodes(cib, opts, ruleOk);
@@ -54,6 +54,7 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOk: RulePred
   const tree: TreeContext = {
     cib, ruleOk, templates,
     rscDefaults: flattenSets(cib.configuration.rscDefaults, ruleOk),
+    rscDefaultsFor: (rsc) => flattenSets(cib.configuration.rscDefaults, ruleOk, {}, rsc),
     nodeCount: () => nodes.length,
   };
   const resources: UnpackedResource[] = [];
