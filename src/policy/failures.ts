@@ -23,8 +23,8 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
       const running = r.u.runningOn;
-      // Active on a node that must be fenced: never again there until it is back.
-      for (const n of running) if (ctx.nodes.get(n)?.u.unclean) resourceLocation(r, n, -INFINITY);
+      // A failed stop leaves the resource unusable on that node.
+      for (const f of r.u.failures) if (f.op.operation === 'stop' && !f.expired) resourceLocation(r, f.node, -INFINITY);
       if (r.managed && r.u.stickiness >= 1 && running.length === 1) {
         const node = running[0]!;
         if (symmetric || r.allowed.has(node)) resourceLocation(r, node, r.u.stickiness);
