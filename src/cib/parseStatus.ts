@@ -5,7 +5,7 @@
  */
 import { ParseContext, boolAttr, compact, extraAttrs, forEachChild } from './parseContext.js';
 import { buildNvSet, NVSET_TAGS } from './parseRules.js';
-import type { LrmResource, LrmRscOp, NodeState, NvSet, NvSetKind, Status, TicketState, XmlNode } from './types.js';
+import type { LrmResource, LrmRscOp, NodeState, NvSet, Status, TicketState, XmlNode } from './types.js';
 
 const NODE_STATE_ATTRS = ['id', 'uname', 'in_ccm', 'crmd', 'join', 'expected', 'ha', 'remote_node'];
 const OP_ATTRS: Readonly<Record<string, keyof LrmRscOp>> = {
@@ -131,6 +131,3 @@ function buildTickets(ctx: ParseContext, node: XmlNode, path: string): TicketSta
   });
   return out;
 }
-
-/** Kinds of set allowed in transient attributes (all nvset kinds, in practice instance_attributes). */
-export const TRANSIENT_SET_KINDS: readonly NvSetKind[] = NVSET_TAGS;

@@ -106,10 +106,10 @@ function convert(item: Ordered, limits: XmlLimits, count: { elements: number }, 
   for (const [k, v] of Object.entries(rawAttrs)) {
     const s = typeof v === 'string' ? v : String(v);
     if (s.length > limits.maxAttrChars) {
-      return Err(cibError('QUORATE_ERR_TOO_LARGE', attrPath(path, attrs, rawAttrs), `attribute ${k} is ${s.length} characters, more than the limit of ${limits.maxAttrChars}`));
+      return Err(cibError('QUORATE_ERR_TOO_LARGE', attrPath(path, rawAttrs), `attribute ${k} is ${s.length} characters, more than the limit of ${limits.maxAttrChars}`));
     }
     const d = decodeEntities(s);
-    if (d.err) return Err(cibError('QUORATE_ERR_NOT_XML', path, `attribute ${k}: ${d.val}`));
+    if (d.err) return Err(cibError('QUORATE_ERR_NOT_XML', attrPath(path, rawAttrs), `attribute ${k}: ${d.val}`));
     attrs[k] = d.val;
   }
   const children: XmlNode[] = [];
@@ -141,7 +141,8 @@ function convert(item: Ordered, limits: XmlLimits, count: { elements: number }, 
   return Ok(node);
 }
 
-function attrPath(path: string, _attrs: Record<string, string>, raw: Record<string, unknown>): string {
+/** Names an element by id when it has one (the converted path is positional only). */
+function attrPath(path: string, raw: Record<string, unknown>): string {
   const id = raw['id'];
   if (typeof id === 'string' && id.length <= 200) {
     const tag = path.slice(path.lastIndexOf('/') + 1);
