@@ -85,7 +85,8 @@ export function generatePrimitiveCib(o: PrimitiveCibOptions): GeneratedCib {
       u.node = leader.node;
       cons.push(`<rsc_colocation${attrs({ id: `col-${u.id}-with-${leader.id}`, rsc: u.id, 'with-rsc': leader.id, score: 'INFINITY' })}/>`);
     } else {
-      u.node = rng.pick(nodes);
+      // The first unit always sits on the node that will be lost, so there is recovery work.
+      u.node = u === units[0] && lost !== undefined ? lost : rng.pick(nodes);
       if (rng.chance(0.5)) {
         cons.push(`<rsc_location${attrs({ id: `loc-${u.id}-prefers-${u.node}`, rsc: u.id, node: u.node, score: rng.int(10, 60) })}/>`);
       }
