@@ -40,3 +40,16 @@ export function sameView(ts: Transport[], names: string[]): boolean {
 }
 
 export const testKey = (): Buffer => randomBytes(32);
+
+/** UDP ports the OS hands out now on 127.0.0.1. */
+export async function freeUdpPorts(n: number): Promise<number[]> {
+  const { createSocket } = await import('node:dgram');
+  const socks = await Promise.all(Array.from({ length: n }, () => new Promise<import('node:dgram').Socket>((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => resolve(s));
+  })));
+  const ports = socks.map(s => s.address().port);
+  await Promise.all(socks.map(s => new Promise<void>(r => s.close(() => r()))));
+  return ports;
+}

@@ -4,13 +4,13 @@ import { createSocket } from 'node:dgram';
 import { udpHeartbeat, type UdpHeartbeatTransport } from '../../src/messaging/udp/heartbeat.js';
 import { createFrameCodec } from '../../src/messaging/frame.js';
 import type { NodeAddress } from '../../src/messaging/socket/nodes.js';
-import { freePorts, record, sameView, testKey, waitFor } from './socketHelpers.js';
+import { freeUdpPorts, record, sameView, testKey, waitFor } from './socketHelpers.js';
 
 async function cluster(n: number, key = testKey()): Promise<{ nodes: NodeAddress[]; ts: UdpHeartbeatTransport[]; key: Buffer }> {
-  const ports = await freePorts(n);
+  const ports = await freeUdpPorts(n);
   const nodes = ports.map((port, i) => ({ id: i + 1, name: `n${i + 1}`, host: '127.0.0.1', port }));
   const ts = nodes.map(nd => {
-    const r = udpHeartbeat({ nodeId: nd.id, nodes, key, mode: 'unicast', intervalMs: 50, deadtimeMs: 500 });
+    const r = udpHeartbeat({ nodeId: nd.id, nodes, key, mode: 'unicast', intervalMs: 50, deadtimeMs: 1000 });
     assert.ok(r.ok);
     return r.val;
   });
@@ -40,7 +40,7 @@ test('udp unicast: 3 nodes agree on a view and deliver 1000 broadcasts in one or
     const t0 = Date.now();
     await ts[0]!.stop(); // the sequencer itself goes away
     assert.ok(await waitFor(() => sameView(ts.slice(1), ['n2', 'n3']), 5_000), 'view without n1');
-    console.log(`# udp: sequencer loss detected and new view installed in ${Date.now() - t0} ms (deadtime 500)`);
+    console.log(`# udp: sequencer loss detected and new view installed in ${Date.now() - t0} ms (deadtime 1000)`);
     assert.equal(ts[1]!.view()!.ringId.rep, 'n2');
     assert.ok(ts[2]!.broadcast('after').ok);
     assert.ok(await waitFor(() => recs[1]!.messages.some(m => m.payload === 'after') && recs[2]!.messages.some(m => m.payload === 'after'), 5_000));

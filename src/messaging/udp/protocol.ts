@@ -64,6 +64,7 @@ interface Log {
 export interface HbState {
   readonly cfg: HbConfig;
   started: boolean;
+  lastTickAt: number | undefined;
   lastHeard: Map<number, number>;
   /** Last ring each peer's heartbeat named, and its aru there. */
   peerRing: Map<number, { ring: HbRing | null; aru: number; at: number }>;
@@ -103,14 +104,15 @@ export type HbOutput =
 /** A fresh state. */
 export function createHb(cfg: HbConfig): HbState {
   return {
-    cfg, started: false, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
+    cfg, started: false, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
     old: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
   };
 }
 
-const MAX_NAK = 128;
+const MAX_NAK = 64;
+const RESUBMIT_BATCH = 16;
 const asc = (a: number, b: number): number => a - b;
 
 class Ctx {
@@ -166,7 +168,12 @@ function tick(c: Ctx): void {
     t: 'hb', from: cfg.me, ring: s.installed?.ring ?? null, maxRingSeq: s.maxRingSeq,
     highSeq: s.cur?.highSeq ?? 0, aru: s.cur?.aru ?? 0,
   });
+  // A tick that comes late means this process stalled: datagrams that arrived
+  // meanwhile are still queued, so silence proves nothing this time round.
+  const stalled = s.lastTickAt !== undefined && c.now - s.lastTickAt > 2 * cfg.intervalMs;
+  s.lastTickAt = c.now;
   for (const [p, at] of s.lastHeard) {
+    if (stalled) break;
     if (c.now - at >= cfg.deadtimeMs) {
       s.lastHeard.delete(p);
       s.counters.deadPeers++;
@@ -190,8 +197,9 @@ function tick(c: Ctx): void {
     } else completeFlush(c);
   }
   // Resend submits that were not ordered yet.
+  // Only the oldest few matter: the sequencer takes each sender's submits in order.
   if (s.installed && !s.flush) {
-    for (const p of s.pending) {
+    for (const p of s.pending.slice(0, RESUBMIT_BATCH)) {
       if (c.now - p.sentAt >= cfg.intervalMs) {
         p.sentAt = c.now;
         c.send(s.installed.ring.rep, submitFrame(s, p));
@@ -224,7 +232,8 @@ function sequencerTick(c: Ctx, alive: number[]): void {
   }
   const p = s.proposal;
   if (p && !p.install && p.members.join() === alive.join() && c.now - p.at < s.cfg.proposalTimeoutMs) return;
-  if (p?.install && !s.flush && p.members.join() === alive.join()) return;
+  // Our own install is still flushing: let it finish (its deadline bounds the wait).
+  if (p?.install && sameHbRing(s.flush?.ring, p.ring)) return;
   propose(c, alive);
 }
 
