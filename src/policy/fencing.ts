@@ -51,6 +51,24 @@ export function canFence(ctx: Ctx, node: string): boolean {
   return ctx.nodes.get(node)?.u.online ?? false;
 }
 
+/** Why a node is fenced, in crm_simulate's words (from its node_state and failures). */
+function fenceReason(ctx: Ctx, node: string): string {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (r.u.failures.some((f) => f.node === node && f.onFail === 'fence' && !f.expired)) return `${r.id} failed there`;
+    }
+  }
+  const n = ctx.nodes.get(node)!;
+  const st = ctx.cluster.cib.status.nodes.find((s) => (s.uname ?? s.id) === node || s.id === n.uuid);
+  if (!st) return 'node is unclean';
+  const yes = (v: string | undefined): boolean => v !== undefined && v !== 'false' && v !== 'offline' && v !== '0';
+  if (st.inCcm !== undefined && !yes(st.inCcm)) return 'peer is no longer part of the cluster';
+  if (yes(st.inCcm) && !yes(st.crmd)) return 'peer process is no longer available';
+  if (st.inCcm === undefined) return 'peer has not been seen by the cluster';
+  if (st.join === 'pending' || st.join === 'down') return 'peer failed Pacemaker membership criteria';
+  return 'node is unclean';
+}
+
 /** Creates fencing and shutdown actions and orders resource actions around them. */
 export function scheduleFencingAndShutdown(ctx: Ctx): void {
   const stonithAction = ctx.cluster.options.stonithAction || 'reboot';
@@ -68,7 +86,7 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
     const attrs: Record<string, string> = { CRM_meta_stonith_action: stonithAction };
     for (const [k, v] of Object.entries(n.u.attributes)) if (!k.startsWith('#')) attrs[`CRM_meta_${k.replace(/-/g, '_')}`] = v;
     const fence = nodeEvent(ctx, 'stonith', `stonith-${n.name}-${stonithAction}`, n.name, attrs);
-    ctx.fence.set(n.name, 'node is unclean');
+    ctx.fence.set(n.name, fenceReason(ctx, n.name));
     if (n.u.isDc) dcFence = fence;
     else {
       if (!concurrent && last) order(ctx, last, fence, {});
