@@ -11,8 +11,7 @@
 import { Ok, Err, type Result } from '../util/result.js';
 import { cibError, type CibError, type CibWarning } from './errors.js';
 import { ParseContext, compact, extraAttrs, forEachChild } from './parseContext.js';
-import { constraintRefs, buildConstraint } from './parseConstraints.js';
-import { buildConstraints } from './parseConstraints.js';
+import { buildConstraint, buildConstraints, constraintRefs } from './parseConstraints.js';
 import { allResourceIds, buildResource, buildResources } from './parseResources.js';
 import { buildNvSet } from './parseRules.js';
 import { buildStatus } from './parseStatus.js';
@@ -50,17 +49,39 @@ export function parseCibWithWarnings(xml: string, options: ParseCibOptions = {})
 
 /** Builds a {@link Cib} from an already parsed XML tree (root must be `<cib>`). */
 export function cibFromXmlNode(root: XmlNode): Result<ParsedCib, CibError> {
+  const built = build(root);
+  if (built.errors.length > 0) return Err(built.errors[0]!);
+  return Ok({ cib: built.cib!, warnings: built.warnings });
+}
+
+/** Every problem found in a CIB, not only the first error (for a verify command). */
+export interface CibCheck {
+  readonly errors: readonly CibError[];
+  readonly warnings: readonly CibWarning[];
+}
+
+/** Checks CIB XML and reports all errors and warnings (duplicates removed). */
+export function checkCib(xml: string, options: ParseCibOptions = {}): CibCheck {
+  const tree = parseXml(xml, { ...DEFAULT_XML_LIMITS, ...options.limits });
+  if (tree.err) return { errors: [tree.val], warnings: [] };
+  const { errors, warnings } = build(tree.val);
+  const seen = new Set<string>();
+  const unique = errors.filter(e => (seen.has(e.message) ? false : (seen.add(e.message), true)));
+  return { errors: unique, warnings };
+}
+
+function build(root: XmlNode): { cib?: Cib; errors: readonly CibError[]; warnings: readonly CibWarning[] } {
   if (root.tag !== 'cib') {
-    return Err(cibError('QUORATE_ERR_BAD_CIB', `/${root.tag}`, `root element is <${root.tag}>, expected <cib>`));
+    return { errors: [cibError('QUORATE_ERR_BAD_CIB', `/${root.tag}`, `root element is <${root.tag}>, expected <cib>`)], warnings: [] };
   }
   const ctx = new ParseContext();
   const configNode = root.children.find(c => c.tag === 'configuration');
-  if (configNode === undefined) return Err(cibError('QUORATE_ERR_BAD_CIB', '/cib', '<cib> has no <configuration>'));
+  if (configNode === undefined) return { errors: [cibError('QUORATE_ERR_BAD_CIB', '/cib', '<cib> has no <configuration>')], warnings: [] };
   const statusNodes = root.children.filter(c => c.tag === 'status');
   const strays = root.children.filter(c => c.tag !== 'configuration' && c.tag !== 'status');
   if (strays.length > 0 || statusNodes.length > 1 || root.children.filter(c => c.tag === 'configuration').length > 1) {
     const what = strays[0] ? `<${strays[0].tag}>` : 'a second <configuration> or <status>';
-    return Err(cibError('QUORATE_ERR_BAD_CIB', '/cib', `${what} is not allowed in <cib>`));
+    return { errors: [cibError('QUORATE_ERR_BAD_CIB', '/cib', `${what} is not allowed in <cib>`)], warnings: [] };
   }
   ctx.index(configNode, '/cib/configuration');
   const version = {
@@ -80,8 +101,7 @@ export function cibFromXmlNode(root: XmlNode): Result<ParsedCib, CibError> {
     configuration,
     status,
   });
-  if (ctx.errors.length > 0) return Err(ctx.errors[0]!);
-  return Ok({ cib, warnings: ctx.warnings });
+  return { cib, errors: ctx.errors, warnings: ctx.warnings };
 }
 
 function rootInt(ctx: ParseContext, root: XmlNode, name: string): number {

@@ -105,6 +105,9 @@ export function checkAgent(ctx: ParseContext, path: string, cls: string | undefi
     ctx.error('QUORATE_ERR_BAD_AGENT', path, `unknown resource class "${clip(cls)}" (expected one of ${RESOURCE_CLASSES.join(', ')})`);
   } else if (cls === 'ocf' && (provider === undefined || provider === '')) {
     ctx.error('QUORATE_ERR_BAD_AGENT', path, 'class ocf needs a provider');
+  } else if (cls !== 'ocf' && provider !== undefined) {
+    // The schema allows a provider only with ocf; crm_verify rejects anything else.
+    ctx.error('QUORATE_ERR_BAD_AGENT', path, `a provider ("${clip(provider)}") is only valid with class ocf, not ${cls}`);
   }
   if (type === undefined || type === '') ctx.error('QUORATE_ERR_BAD_AGENT', path, 'resource has no type');
 }

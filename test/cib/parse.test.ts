@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCib, parseCibWithWarnings, parseConstraintXml, parseResourceXml } from '../../src/cib/parse.js';
+import { checkCib, parseCib, parseCibWithWarnings, parseConstraintXml, parseResourceXml } from '../../src/cib/parse.js';
 import { serialiseCib } from '../../src/cib/serialise.js';
 import { INFINITY, type Cib, type Clone, type Primitive } from '../../src/cib/types.js';
 
@@ -163,4 +163,18 @@ test('bundles: runtime, network, storage mappings (bundle-order-fencing)', { ski
   assert.equal(b.network?.attrs['control-port'], '3122');
   assert.equal(b.storage?.mappings[0]?.['id'], 'rabbitmq-cfg-files');
   assert.equal(b.primitive?.type, 'rabbitmq-cluster');
+});
+
+test('checkCib reports every error, not only the first, and the warnings', () => {
+  const xml = small(`<primitive id="a" class="ocff" type="x"/><primitive id="b" class="ocf" type="y"/>`,
+    '<rsc_location id="l1" rsc="a" node="node1" score="lots"/><rsc_order id="ord1" first="a" then="ghost"/>');
+  const r = checkCib(xml);
+  assert.deepEqual(r.errors.map(e => [e.code, e.path]), [
+    ['QUORATE_ERR_BAD_AGENT', 'primitive[id=a]'],
+    ['QUORATE_ERR_BAD_AGENT', 'primitive[id=b]'],
+    ['QUORATE_ERR_BAD_VALUE', 'rsc_location[id=l1]'],
+  ]);
+  assert.deepEqual(r.warnings.map(w => w.path), ['rsc_order[id=ord1]']);
+  assert.deepEqual(checkCib(small('')).errors, []);
+  assert.equal(checkCib('<cib').errors[0]?.code, 'QUORATE_ERR_NOT_XML');
 });
