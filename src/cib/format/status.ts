@@ -85,6 +85,7 @@ export function primitiveText(c: UnpackedCluster, r: UnpackedResource, name: str
   let s = `${name}\t(${r.class ?? 'unknown'}${r.class === 'ocf' || r.provider ? prov : ''}:${r.type ?? 'unknown'}):\t`;
   const multiple = r.runningOn.length > 1;
   let nodeName: string | undefined = nodeOverride !== undefined ? (nodeOverride ?? undefined) : (r.runningOn[0] ?? r.pendingNode);
+  if (nodeName === undefined && r.lockNode !== undefined) nodeName = r.lockNode;
   if (!withNode || multiple) nodeName = undefined;
   if (r.orphan) s += ' ORPHANED';
   const role = displayRole(r);
@@ -98,6 +99,7 @@ export function primitiveText(c: UnpackedCluster, r: UnpackedResource, name: str
   const flags: string[] = [];
   const node = nodeName ? c.nodes.find((n) => n.name === nodeName) : undefined;
   if (node && !node.online && node.unclean) flags.push('UNCLEAN');
+  if (nodeName !== undefined && nodeName === r.lockNode) flags.push('LOCKED');
   if (r.pendingTask && PENDING_ACTION[r.pendingTask]) flags.push(PENDING_ACTION[r.pendingTask]!);
   const tr = r.meta['target-role']?.toLowerCase();
   if (tr === 'stopped') flags.push('disabled');

@@ -211,6 +211,10 @@ export interface UnpackedResource {
   readonly priority: Score;
   readonly migrationThreshold: number;
   readonly failureTimeoutMs: number;
+  /** shutdown-lock: the node the resource is locked to (it stopped there when the node shut down). */
+  lockNode?: string;
+  /** shutdown-lock: when the lock started (epoch seconds). */
+  lockTime?: number;
   /** Bundles: the replicas with their implicit resources (Pacemaker's pe__bundle_replica_t). */
   replicas?: BundleReplica[];
   /** Bundles: container image, replica count, replicas-per-host. */

@@ -12,7 +12,7 @@ import { addCloneInstance, buildResource, newResource, ROLE_ORDER, topOf, walk, 
 import { replay, sortOps, type FailPolicy } from './history.js';
 import { replicaOnNode } from './bundle.js';
 import { migrateFromFailure, migrateToFailure, migrateToSuccess, type MigrationWorld } from './migration.js';
-import type { UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
+import type { ClusterOptions, UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
 
 interface Ctx {
   readonly cib: Cib;
@@ -26,6 +26,7 @@ interface Ctx {
   readonly stonith: boolean;
   readonly mm: boolean;
   readonly stopOrphans: boolean;
+  readonly options: ClusterOptions;
 }
 
 /** Unpacks configuration and status into an {@link UnpackedCluster}. */
@@ -105,7 +106,7 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RuleP
   const ctx: Ctx = {
     cib, now: options.now, nodes, resources, byId, tree, warnings,
     pol: { stonithEnabled: opts.stonithEnabled, opDefaults: flattenSets(cib.configuration.opDefaults, ruleOk) },
-    stonith: opts.stonithEnabled, mm: opts.maintenanceMode, stopOrphans: opts.stopOrphanResources,
+    stonith: opts.stonithEnabled, mm: opts.maintenanceMode, stopOrphans: opts.stopOrphanResources, options: opts,
   };
   const haveQuorum = cib.haveQuorum ?? false;
 
@@ -317,6 +318,19 @@ function orphanResource(ctx: Ctx, lr: LrmResource): UnpackedResource {
 function unpackLrmResource(ctx: Ctx, node: UnpackedNode, lr: LrmResource): void {
   if (lr.ops.length === 0) return;
   const rsc = unpackFind(ctx, node, lr.id) ?? orphanResource(ctx, lr);
+  if (isTrueish(ctx.options.raw['shutdown-lock'])) {
+    // unpack_shutdown_lock: the resource stays locked to the node that shut down, until the limit passes.
+    const lockTime = Number.parseInt(lr.extra?.['shutdown-lock'] ?? '', 10);
+    if (Number.isFinite(lockTime) && lockTime !== 0) {
+      const lim = parseInterval(ctx.options.raw['shutdown-lock-limit'] ?? '0');
+      const limitS = lim.ok ? Math.floor(lim.val / 1000) : 0;
+      // An expired lock only has its history cleared by the scheduler; the ops still count.
+      if (!(limitS > 0 && ctx.now > lockTime + limitS)) {
+        rsc.lockNode = node.name;
+        rsc.lockTime = lockTime;
+      }
+    }
+  }
   const sorted = sortOps(lr.ops);
   const savedRole = rsc.role;
   const now = ctx.now;
@@ -421,6 +435,8 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
   }
   if (active) {
     addRunning(rsc, node.name);
+    // Active on a node in maintenance: left alone (native_add_running).
+    if (node.maintenance && rsc.variant === 'primitive') rsc.managed = false;
     rsc.roleOn[node.name] = role;
     if (ROLE_ORDER[role] > ROLE_ORDER[rsc.role]) rsc.role = role;
     if (onFail !== 'ignore') rsc.failed = true;
@@ -479,4 +495,3 @@ export function executionDate(cib: Cib): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-void parseInterval;
