@@ -6,6 +6,7 @@
  */
 import { INFINITY, primitivesOf, type Ctx, type PRsc } from './model.js';
 import { resourceLocation } from './location.js';
+import { rscAction } from './actions.js';
 
 /** The failcount of `r` on `node` that still counts at `now` (epoch seconds). */
 export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string): number {
@@ -34,6 +35,22 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
           const fc = effectiveFailcount(ctx, r, n.name);
           if (fc > 0 && fc >= r.u.migrationThreshold) resourceLocation(r, n.name, -INFINITY);
         }
+      }
+    }
+  }
+}
+
+/**
+ * Failed resources get their stop as soon as the failure is seen (before probes),
+ * as Pacemaker does while reading the history; creation order decides synapse order.
+ */
+export function precreateFailedStops(ctx: Ctx): void {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (!r.u.failed || !r.managed) continue;
+      for (const n of r.u.runningOn) {
+        if (ctx.nodes.get(n)?.u.unclean) continue;
+        rscAction(ctx, r, 'stop', 0, n, { optional: false });
       }
     }
   }

@@ -7,7 +7,7 @@ import type { Cib } from '../cib/types.js';
 import type { UnpackedCluster } from '../cib/unpack/types.js';
 import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
-import { applyStickinessAndFailures } from './failures.js';
+import { applyStickinessAndFailures, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
 import { assignResources } from './assign.js';
 import { VARIANTS } from './variants.js';
@@ -41,6 +41,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   assignResources(ctx);
+  precreateFailedStops(ctx);
   const probes = createProbes(ctx);
   for (const r of ctx.top) VARIANTS[r.variant].createActions(ctx, r);
   for (const r of ctx.top) VARIANTS[r.variant].internalOrders(ctx, r);
