@@ -21,11 +21,8 @@ export function parseScore(s: string): Result<Score, string> {
   const t = s.trim();
   if (t === 'INFINITY' || t === '+INFINITY') return Ok(INFINITY);
   if (t === '-INFINITY') return Ok(-INFINITY);
-  // Pacemaker compares the infinity spellings case-sensitively, but a lower-case
-  // spelling is a common hand-edit; accept it rather than silently scoring 0.
-  const lower = t.toLowerCase();
-  if (lower === 'infinity' || lower === '+infinity') return Ok(INFINITY);
-  if (lower === '-infinity') return Ok(-INFINITY);
+  // Pacemaker compares the infinity spellings case-sensitively (a lower-case
+  // "infinity" silently scores 0 there, and the schema rejects it): refuse it.
   if (!INT_RE.test(t)) return Err(`"${truncate(s)}" is not a score (an integer or [+-]INFINITY)`);
   const n = Number(t);
   return Ok(clampScore(n));

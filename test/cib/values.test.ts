@@ -19,7 +19,7 @@ test('parseScore: integers, infinities, clamping', () => {
 });
 
 test('parseScore: rejects words, fractions and health colours', () => {
-  for (const s of ['', 'lots', '1.5', '1e3', '-INF', 'red', 'yellow', 'green', '10abc', '--1']) {
+  for (const s of ['', 'lots', '1.5', '1e3', '-INF', 'infinity', '-Infinity', 'red', 'yellow', 'green', '10abc', '--1']) {
     assert.ok(parseScore(s).err, s);
   }
 });
