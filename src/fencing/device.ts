@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Clock } from '../util/clock.js';
+import type { Rng } from '../util/rng.js';
 import { Ok, Err, type Result } from '../util/result.js';
 import { isSimpleName } from '../agents/agent.js';
 import { parseDurationMs } from '../agents/metadata.js';
@@ -145,6 +146,27 @@ export class StonithDevice {
   retriesFor(action: string): number {
     const n = Number(this.params[`pcmk_${action}_retries`] ?? 2);
     return Number.isInteger(n) && n >= 0 ? n : 2;
+  }
+
+  /**
+   * Delay before this device fences `target`: pcmk_delay_base (a duration, or a
+   * per-node map "n1:2s;n2:0") plus, with pcmk_delay_max, a random part so that
+   * the total lies between base and max. Used to avoid fence races in two-node clusters.
+   */
+  delayMs(target: string, rng: Rng): number {
+    const baseText = this.params['pcmk_delay_base'];
+    let base = 0;
+    if (baseText !== undefined) {
+      if (/[:=]/.test(baseText)) {
+        const m = parseHostMap(baseText, this.id);
+        base = (m.ok ? parseDurationMs(m.val.get(target)) : undefined) ?? 0;
+      } else {
+        base = parseDurationMs(baseText) ?? 0;
+      }
+    }
+    const max = parseDurationMs(this.params['pcmk_delay_max']) ?? 0;
+    if (max > base) return base + rng.int(0, max - base);
+    return base;
   }
 
   /** The agent's action for a fencer action (pcmk_<action>_action overrides, e.g. reboot → off). */

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../util/clock.js';
+import { SeededRng, type Rng } from '../util/rng.js';
 import { SystemClock } from '../util/clock.js';
 import { Ok, Err, type Result } from '../util/result.js';
 import { logger } from '../util/log.js';
@@ -35,6 +36,8 @@ export interface FencerOptions {
   readonly killGraceMs?: number;
   /** How many history entries are kept (default 500). */
   readonly historyLimit?: number;
+  /** Random source for pcmk_delay_max (default: a SeededRng seeded with 1). */
+  readonly rng?: Rng;
 }
 
 /** A request to fence a node. */
@@ -94,9 +97,11 @@ export class Fencer extends EventEmitter<FencerEvents> {
   private readonly inFlight = new Map<string, Promise<Result<FenceRecord, FenceError>>>();
   private readonly hist: FenceRecord[] = [];
   private nextId = 1;
+  private readonly rng: Rng;
 
   constructor(opts: FencerOptions) {
     super();
+    this.rng = opts.rng ?? new SeededRng(1);
     this.node = opts.node;
     this.opts = opts;
     this.clock = opts.clock ?? new SystemClock();
@@ -288,6 +293,12 @@ export class Fencer extends EventEmitter<FencerEvents> {
   private async runDevice(id: number, d: StonithDevice, action: FenceAction, level: number, target: string,
     options: FenceOptions, attempts: FenceAttempt[]): Promise<boolean> {
     const timeoutMs = options.timeoutMs ?? d.timeoutFor(action, this.defaultTimeout());
+    // Powering a node on is never delayed: the delay exists to lose fence races.
+    const delay = action === 'on' ? 0 : d.delayMs(target, this.rng);
+    if (delay > 0) {
+      log('%s: delaying %s of %s via %s by %d ms', this.node, action, target, d.id, delay);
+      await new Promise<void>(resolve => this.clock.setTimeout(resolve, delay));
+    }
     const tries = 1 + d.retriesFor(action);
     for (let i = 0; i < tries; i++) {
       const r = await d.run(action, target, timeoutMs, this.ctx);

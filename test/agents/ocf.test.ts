@@ -104,6 +104,7 @@ test('ocf:heartbeat:anything stop kills the process', async () => {
 test('a hanging agent times out and its whole process group is killed', async () => {
   const dir = await tempDir();
   const pidfile = path.join(dir, 'child.pid');
+  let childPid = 0;
   // The agent forks a child that ignores SIGTERM, then hangs itself.
   const { root, cleanup } = await customOcfRoot({
     Hang: `#!/bin/sh\ncase "$1" in\nstart)\n  sh -c 'trap "" TERM; echo $$ > "$OCF_RESKEY_pidfile"; while :; do sleep 1; done' &\n  wait ;;\n*) exit 0 ;;\nesac\n`,
@@ -113,10 +114,11 @@ test('a hanging agent times out and its whole process group is killed', async ()
     const r = await hang.start(call('h1', { pidfile }, 700));
     assert.equal(r.status, OpStatus.TIMEOUT);
     assert.notEqual(r.rc, OcfExitCode.OK);
-    const pid = Number((await readFile(pidfile, 'utf8')).trim());
-    assert.ok(pid > 0);
-    assert.ok(await waitFor(() => !alive(pid), 5000), 'the SIGTERM-ignoring child was SIGKILLed');
+    childPid = Number((await readFile(pidfile, 'utf8')).trim());
+    assert.ok(childPid > 0);
+    assert.ok(await waitFor(() => !alive(childPid), 5000), 'the SIGTERM-ignoring child was SIGKILLed');
   } finally {
+    if (childPid && alive(childPid)) process.kill(childPid, 'SIGKILL');
     await cleanup();
     await rm(dir, { recursive: true, force: true });
   }

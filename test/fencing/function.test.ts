@@ -132,3 +132,28 @@ test('a stonith resource in the executor registers its device on start and remov
   assert.ok(r.err);
   assert.equal(r.val.code, 'QUORATE_ERR_NO_FENCE_DEVICE');
 });
+
+test('pcmk_delay_base (per-node map) delays fencing on the cluster clock', async () => {
+  const clock = new VirtualClock(0);
+  const fencer = new Fencer({ node: 'n1', clock });
+  const at: number[] = [];
+  fencer.register(StonithDevice.function('d', { hosts: ['n2', 'n3'], fence: () => { at.push(clock.now()); } },
+    { pcmk_delay_base: 'n2:5s;n3:0' }));
+  const p = fencer.fence('n2');
+  await flush();
+  clock.advance(4999);
+  await flush();
+  assert.deepEqual(at, []);
+  clock.advance(1);
+  assert.ok((await p).ok);
+  assert.deepEqual(at, [5000]);
+  assert.ok((await fencer.fence('n3')).ok);
+  assert.deepEqual(at, [5000, 5000], 'n3 has no delay');
+  const dev = StonithDevice.function('r', { fence: () => true }, { pcmk_delay_base: '2s', pcmk_delay_max: '4s' });
+  const { SeededRng } = await import('../../src/util/rng.js');
+  const rng = new SeededRng(7);
+  for (let i = 0; i < 20; i++) {
+    const d = dev.delayMs('x', rng);
+    assert.ok(d >= 2000 && d <= 4000, String(d));
+  }
+});
