@@ -131,19 +131,21 @@ function withFencing(node: UnpackedNode, st: NodeState): boolean {
   const exp = st.expected ?? 'down';
   const inCcm = inCcmTrue(st.inCcm);
   const join = st.join;
+  // Pacemaker 2.1.5 starts from cluster membership: a member whose controller is gone is "UNCLEAN (online)".
+  const online = inCcm;
   if (node.shutdown) return crmd;
-  if (st.inCcm === undefined) { markUnclean(node); return false; }
-  if (join === 'nack') { markUnclean(node); return false; }
+  if (st.inCcm === undefined) { markUnclean(node); return online; }
+  if (join === 'banned' || join === 'nack') { markUnclean(node); return online; }
   if (!doTerminate && exp === 'down') {
     if (inCcm || crmd) { node.standby = true; node.pending = true; }
-    return false;
+    return online;
   }
   if (doTerminate && join === 'down' && !inCcm && !crmd) return false;
-  if (!inCcm) { markUnclean(node); return false; }
-  if (!crmd) { markUnclean(node); return false; }
-  if (doTerminate) { markUnclean(node); return false; }
-  if (join === 'member') return true;
-  if (join === 'pending' || join === 'down') { node.standby = true; node.pending = true; return false; }
+  if (!inCcm) { markUnclean(node); return online; }
+  if (!crmd) { markUnclean(node); return online; }
+  if (doTerminate) { markUnclean(node); return online; }
+  if (join === 'member') return online;
+  if (join === 'pending' || join === 'down') { node.standby = true; node.pending = true; return online; }
   markUnclean(node);
-  return false;
+  return online;
 }

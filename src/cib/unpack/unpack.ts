@@ -127,7 +127,8 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RuleP
     if (isTrueish(node.attributes['standby'])) node.standby = true;
     if (isTrueish(node.attributes['maintenance'])) node.maintenance = true;
     determineOnline(node, st, opts);
-    if (!haveQuorum && node.online && opts.noQuorumPolicy === 'suicide') markUnclean(node);
+    // Suicide only once the cluster has lost quorum it had (the controller sets no-quorum-panic).
+    if (!haveQuorum && node.online && opts.noQuorumPolicy === 'suicide' && isTrueish(cib.extra?.['no-quorum-panic'])) markUnclean(node);
   }
 
   // Histories, in passes: remote/guest nodes wait for their connections.
