@@ -26,9 +26,9 @@ function included(ctx: Ctx): Set<Act> {
 }
 
 function resourceOrder(r: PRsc, out: Act[]): void {
-  // Newest first, as Pacemaker prepends; recurring monitors (created early there) go last.
+  // Newest first, as Pacemaker prepends each new action to its resource's list.
   const rev = [...r.actions].reverse();
-  out.push(...rev.filter((a) => !(a.task === 'monitor' && a.intervalMs > 0)), ...rev.filter((a) => a.task === 'monitor' && a.intervalMs > 0));
+  out.push(...rev);
   for (const c of r.children) resourceOrder(c, out);
 }
 
