@@ -15,6 +15,7 @@ import { agentMethod, type AgentCall, type AgentConfigError, type ResourceAgent,
 import { OcfAgent } from './ocf.js';
 import { LsbAgent } from './lsb.js';
 import { FunctionAgent, type FunctionAgentSpec } from './function.js';
+import type { AgentMetadata } from './metadata.js';
 
 const log = logger('agents:executor');
 
@@ -203,6 +204,11 @@ export class LocalExecutor extends EventEmitter<ExecutorEvents> {
   /** The agent behind a registered resource (for meta-data queries). */
   agentOf(resourceId: string): ResourceAgent | undefined {
     return this.resources.get(resourceId)?.agent;
+  }
+
+  /** The agent's meta-data for a registered resource (undefined if unknown or it has none). */
+  async metadata(resourceId: string): Promise<AgentMetadata | undefined> {
+    return this.resources.get(resourceId)?.agent.metadata?.();
   }
 
   /** The recurring operations now active. */

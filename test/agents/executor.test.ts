@@ -99,6 +99,7 @@ test('real ocf:heartbeat:Dummy through the executor: probe, start, recurring mon
   const ex = new LocalExecutor({ node: 'n1', clock: new SystemClock() });
   try {
     assert.ok(ex.register('dummy', { class: 'ocf', provider: 'heartbeat', type: 'Dummy', params: { state } }).ok);
+    assert.ok((await ex.metadata('dummy'))?.parameters.some(p => p.name === 'state'));
     assert.equal((await ex.probe('dummy', 10_000)).rc, OcfExitCode.NOT_RUNNING);
     const start = await ex.execute({ resourceId: 'dummy', action: 'start', timeoutMs: 10_000 });
     assert.equal(start.rc, OcfExitCode.OK, start.output);
