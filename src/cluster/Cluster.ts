@@ -23,6 +23,7 @@ import { AgentRegistry } from './registry.js';
 import { Node, type NodeOptions } from './Node.js';
 import { clusterStatus, type ClusterStatus } from './status.js';
 import { MachineDirs } from './machine.js';
+import { MemoryCibStorage } from './storage.js';
 
 const log = logger('cluster');
 
@@ -84,6 +85,8 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   /** Function agents and devices shared by this process's nodes. */
   readonly registry = new AgentRegistry();
   private readonly members = new Map<string, Node>();
+  /** Each simulated machine's disk: its CIB survives crashes. */
+  private readonly disks = new Map<string, MemoryCibStorage>();
   private readonly opts: ClusterCreateOptions;
   private readonly machines: MachineDirs | undefined;
   private realWaitSince: number | undefined;
@@ -138,6 +141,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
       clock: this.clock,
       registry: this.registry,
       nodes: this.opts.nodes,
+      storage: this.disk(name),
       ocfEnv: env,
       ...(this.opts.ocfRoot !== undefined ? { ocfRoot: this.opts.ocfRoot } : {}),
       ...(this.opts.fenceAgentDir !== undefined ? { fenceAgentDir: this.opts.fenceAgentDir } : {}),
@@ -152,6 +156,12 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     }
     node.on('node:fenced', e => { if (this.members.get(name) === node && node.isDc) this.powerCycle(e.node, e.action); });
     await node.start();
+  }
+
+  private disk(name: string): MemoryCibStorage {
+    let d = this.disks.get(name);
+    if (!d) this.disks.set(name, (d = new MemoryCibStorage()));
+    return d;
   }
 
   /** A fenced in-process machine really loses power (and, for reboot, boots again). */

@@ -29,6 +29,7 @@ import { clusterError, type ClusterError } from './errors.js';
 import { CLUSTER_EVENT_NAMES, type ClusterEvents, type ResourceEvent } from './events.js';
 import { AgentRegistry } from './registry.js';
 import { Controller } from './controller.js';
+import type { CibStorage } from './storage.js';
 
 const log = logger('cluster:node');
 
@@ -49,6 +50,8 @@ export interface NodeOptions {
   readonly ocfEnv?: Readonly<Record<string, string>>;
   /** Directory of fence_* programs. */
   readonly fenceAgentDir?: string;
+  /** Durable CIB copy: loaded at start, saved on every change. */
+  readonly storage?: CibStorage;
   /** Called when this node learns it was fenced while still running. */
   readonly onFenced?: (action: string) => void;
 }
@@ -100,7 +103,7 @@ export class Node extends EventEmitter<ClusterEvents> {
     this.transport = opts.transport;
     this.clock = opts.clock ?? new SystemClock();
     this.registry = opts.registry ?? new AgentRegistry();
-    this.cibReplica = emptyCib(opts.nodes ?? [this.name]);
+    this.cibReplica = opts.storage?.load() ?? emptyCib(opts.nodes ?? [this.name]);
     this.history = new LrmHistory(this.name);
     this.executor = new LocalExecutor({
       node: this.name, clock: this.clock,
@@ -328,6 +331,7 @@ export class Node extends EventEmitter<ClusterEvents> {
     }
     this.fenceLog.sort((a, b) => a.completedAt - b.completedAt);
     this.isSynced = true;
+    this.opts.storage?.save(this.cibReplica);
     this.syncFencer();
     this.updateQuorum(v.members);
     if (this.dcName === this.name) {
@@ -358,6 +362,7 @@ export class Node extends EventEmitter<ClusterEvents> {
   private onCib(from: string, msg: Extract<ClusterMessage, { t: 'cib' }>): void {
     if (!this.isSynced || from !== this.dcName) return;
     this.cibReplica = applyCibOps(this.cibReplica, msg.ops);
+    this.opts.storage?.save(this.cibReplica);
     for (const op of msg.ops) {
       if (op.op === 'lrm-erase' && op.node === this.name) {
         this.history.erase(op.rsc);
