@@ -1,5 +1,17 @@
 /**
- * quorate: the Linux high-availability stack as an embeddable TypeScript library.
+ * quorate: the Linux high-availability stack (Pacemaker's resource manager,
+ * Corosync's membership and messaging, STONITH fencing) as an embeddable
+ * TypeScript library.
+ *
+ * - `cib`: the typed CIB model, XML parse/serialise, rules, status unpacking.
+ * - `policy`: the pure scheduler, `schedule(cib, { now })`.
+ * - `messaging`, `quorum`: transports and votequorum.
+ * - `agents`, `fencing`: local execution of resource and fence agents.
  * @packageDocumentation
  */
 export * from './util/index.js';
+export * from './cib/index.js';
+export * from './messaging/index.js';
+export * from './quorum/index.js';
+export * from './agents/index.js';
+export * from './fencing/index.js';
