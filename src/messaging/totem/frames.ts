@@ -29,10 +29,13 @@ export interface TotemMsg {
   readonly rec?: TotemMsg;
 }
 
-/** A regular message broadcast. */
+/**
+ * Regular messages broadcast in one token visit, packed into one frame (as
+ * corosync packs small messages) so per-frame costs are paid once per visit.
+ */
 export interface McastFrame {
   readonly t: 'mcast';
-  readonly m: TotemMsg;
+  readonly ms: readonly TotemMsg[];
 }
 
 /** The regular (ORF) token. Mutable fields are copied before change. */
@@ -131,7 +134,7 @@ export function isTotemFrame(v: unknown): v is TotemFrame {
   const f = v as { t?: unknown } & Record<string, unknown>;
   switch (f.t) {
     case 'mcast':
-      return isMsg(f.m);
+      return Array.isArray(f.ms) && f.ms.length > 0 && f.ms.length <= 10_000 && f.ms.every(m => isMsg(m));
     case 'token':
       return isRing(f.ring) && isInt(f.tokenSeq) && isInt(f.seq) && isInt(f.aru) && (f.aruId === null || isInt(f.aruId))
         && isIntArray(f.rtr) && typeof f.recovery === 'boolean' && typeof f.pending === 'boolean' && isInt(f.rotSeq);

@@ -11,6 +11,27 @@ import { nextMember, type RingLog, type StepContext } from './state.js';
 
 /** Most retransmission requests a token carries. */
 const MAX_RTR = 256;
+/** Payload characters packed into one mcast frame at most (frames stay well under 1 MiB). */
+const BATCH_CHARS = 256 * 1024;
+
+/** Packs the messages of one token visit into as few mcast frames as fit. */
+class McastBatcher {
+  private ms: TotemMsg[] = [];
+  private chars = 0;
+  constructor(private readonly c: StepContext, private readonly members: readonly ProcId[]) {}
+  add(m: TotemMsg): void {
+    const size = (m.payload?.length ?? 0) + (m.rec?.payload?.length ?? 0) + 100;
+    if (this.ms.length > 0 && this.chars + size > BATCH_CHARS) this.flush();
+    this.ms.push(m);
+    this.chars += size;
+  }
+  flush(): void {
+    if (this.ms.length === 0) return;
+    this.c.sendAll(this.members, { t: 'mcast', ms: this.ms });
+    this.ms = [];
+    this.chars = 0;
+  }
+}
 
 /** Stores a message in a ring log and advances the log's aru. */
 function store(log: RingLog, m: TotemMsg): boolean {
@@ -33,11 +54,14 @@ function deliverContiguous(c: StepContext, log: RingLog): void {
   }
 }
 
-/** A regular message arrived. */
+/** Regular messages arrived. */
 export function onMcast(c: StepContext, from: ProcId, f: McastFrame): void {
+  for (const m of f.ms) onMsg(c, from, m);
+}
+
+function onMsg(c: StepContext, from: ProcId, m: TotemMsg): void {
   const s = c.s;
   const log = s.log;
-  const m = f.m;
   if (!log || !sameRing(m.ring, log.ring) || (s.phase !== 'operational' && s.phase !== 'recovery')) return;
   // Evidence that the token moved on: the next member originates new messages.
   const sent = s.sentToken;
@@ -118,11 +142,12 @@ export function onToken(c: StepContext, t: TokenFrame, released = false): void {
 
   let seq = t.seq;
   const rtr: number[] = [];
+  const batch = new McastBatcher(c, log.members);
   // Answer retransmission requests we can.
   for (const k of t.rtr) {
     const m = log.store.get(k);
     if (m) {
-      c.sendAll(log.members, { t: 'mcast', m });
+      batch.add(m);
       s.counters.retransmits++;
     } else rtr.push(k);
   }
@@ -143,9 +168,10 @@ export function onToken(c: StepContext, t: TokenFrame, released = false): void {
       m = { ring: log.ring, seq: ++seq, sender: me, payload: q.payload, ...(q.to !== undefined ? { to: q.to } : {}) };
     }
     store(log, m);
-    c.sendAll(log.members, { t: 'mcast', m });
+    batch.add(m);
     sent++;
   }
+  batch.flush();
   if (s.phase === 'operational') deliverContiguous(c, log);
   // Ask for what we miss.
   for (let k = log.myAru + 1; k <= seq && rtr.length < MAX_RTR; k++) {

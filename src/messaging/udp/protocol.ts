@@ -32,7 +32,7 @@ export interface HbConfig {
   proposalTimeoutMs: number;
   /** A flush that cannot fetch its cut within this time completes with what it has. Default deadtime. */
   flushTimeoutMs: number;
-  /** Most unordered submits in flight per sender. Default 256. */
+  /** Most unordered submits in flight per sender. Default 128. */
   submitWindow: number;
 }
 
@@ -47,7 +47,7 @@ export function hbConfig(me: number, nodes: readonly number[], o: Partial<Omit<H
     deadtimeMs,
     proposalTimeoutMs: o.proposalTimeoutMs ?? 4 * intervalMs,
     flushTimeoutMs: o.flushTimeoutMs ?? deadtimeMs,
-    submitWindow: o.submitWindow ?? 256,
+    submitWindow: o.submitWindow ?? 128,
   };
 }
 
@@ -79,6 +79,8 @@ export interface HbState {
   /** Sequencer: next sequence number and next expected submit id per sender. */
   nextSeq: number;
   expected: Map<number, number>;
+  /** Sequencer: submits that arrived ahead of a lost one, per sender. */
+  held: Map<number, Map<number, HbSubmit>>;
   /** Sender: messages not yet seen ordered. */
   pending: { id: number; payload: string; to?: number; sentAt: number }[];
   /** Messages broadcast before any view (or during a flush), not yet numbered. */
@@ -105,7 +107,7 @@ export type HbOutput =
 export function createHb(cfg: HbConfig): HbState {
   return {
     cfg, started: false, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
-    old: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), pending: [],
+    old: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
   };
@@ -310,6 +312,7 @@ function onInstall(c: Ctx, f: HbInstall): void {
   if (f.ring.rep === s.cfg.me) {
     s.nextSeq = 1;
     s.expected = new Map();
+    s.held = new Map();
   }
   if (!cut || !s.old || s.old.aru >= cut.seq) completeFlush(c);
   else if (cut.holder !== s.cfg.me) c.send(cut.holder, { t: 'nak', from: s.cfg.me, ring: s.old.ring, seqs: missingOf(s.old, cut.seq) });
@@ -369,11 +372,23 @@ function onSubmit(c: Ctx, f: HbSubmit): void {
   const s = c.s;
   const inst = s.installed;
   if (!inst || inst.ring.rep !== s.cfg.me || s.flush || !sameHbRing(f.ring, inst.ring) || !inst.members.includes(f.from)) return;
-  const want = s.expected.get(f.from) ?? 1;
-  if (f.id !== want) return; // a duplicate (already ordered) or a gap (resent later)
-  s.expected.set(f.from, want + 1);
-  const d: HbData = { t: 'data', ring: inst.ring, seq: s.nextSeq++, from: f.from, id: f.id, payload: f.payload, ...(f.to !== undefined ? { to: f.to } : {}) };
-  c.sendMembers(inst.members, d);
+  let want = s.expected.get(f.from) ?? 1;
+  if (f.id < want) return; // a duplicate: already ordered
+  let held = s.held.get(f.from);
+  if (f.id > want) {
+    // Ahead of a lost submit: keep it (bounded) until the gap is resent.
+    if (f.id - want > s.cfg.submitWindow) return;
+    if (!held) s.held.set(f.from, (held = new Map()));
+    held.set(f.id, f);
+    return;
+  }
+  for (let next: HbSubmit | undefined = f; next; next = held?.get(want)) {
+    held?.delete(want);
+    const d: HbData = { t: 'data', ring: inst.ring, seq: s.nextSeq++, from: next.from, id: next.id, payload: next.payload, ...(next.to !== undefined ? { to: next.to } : {}) };
+    c.sendMembers(inst.members, d);
+    want++;
+  }
+  s.expected.set(f.from, want);
 }
 
 function store(log: Log, d: HbData): void {
