@@ -18,6 +18,8 @@ export function formatStatus(c: UnpackedCluster): string[] {
   for (const r of c.resources) {
     if (r.internal) continue;
     if (r.orphan && r.runningOn.length === 0) continue;
+    // pcmk__rsc_filtered_by_node: active, yet running on no listed node (unmanaged on offline nodes only).
+    if (r.variant !== 'primitive' && isActive(r) && r.runningOn.length === 0) continue;
     lines.push(...resourceLines(c, r, '    '));
   }
   if (lines.length === 0) lines.push('    * No resources');

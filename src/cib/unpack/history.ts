@@ -49,6 +49,8 @@ export function sortOps(ops: readonly LrmRscOp[]): LrmRscOp[] {
 /** What the cluster configuration says about failure handling. */
 export interface FailPolicy {
   readonly stonithEnabled: boolean;
+  /** Pacemaker's pe_can_fence for a node; absent means "yes when stonith is enabled". */
+  readonly canFence?: (node: string) => boolean;
   readonly opDefaults: Readonly<Record<string, string>>;
 }
 
@@ -79,6 +81,19 @@ export function onFailFor(rsc: UnpackedResource, task: string, intMs: number, po
     // Resources inside a container recover by restarting the container.
   }
   return r;
+}
+
+/**
+ * Pacemaker's check_recoverable: a stop that failed hard where the node cannot
+ * be fenced leaves nothing to try — the resource is blocked.
+ */
+function checkRecoverable(rsc: UnpackedResource, node: string, task: string, pol: FailPolicy): void {
+  if (task !== 'stop') return;
+  const can = pol.canFence ? pol.canFence(node) : pol.stonithEnabled;
+  if (can) return;
+  rsc.managed = false;
+  rsc.blocked = true;
+  rsc.failed = true;
 }
 
 /** Mutable state of one history replay. */
@@ -163,12 +178,15 @@ function unpackOp(
         status = ExecStatus.ERROR;
         break;
       case 6:
+        checkRecoverable(rsc, node, task, pol);
         status = ExecStatus.ERROR_FATAL;
         break;
       case 3:
+        if (op.interval === 0) checkRecoverable(rsc, node, task, pol);
         status = op.interval === 0 ? ExecStatus.ERROR_HARD : ExecStatus.NOT_SUPPORTED;
         break;
       case 5: case 2: case 4:
+        checkRecoverable(rsc, node, task, pol);
         status = ExecStatus.ERROR_HARD;
         break;
       default:

@@ -103,12 +103,15 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RuleP
     n.attributes['#is_dc'] = n.isDc ? 'true' : 'false';
   }
 
+  const haveQuorum = cib.haveQuorum ?? false;
   const ctx: Ctx = {
     cib, now: options.now, nodes, resources, byId, tree, warnings,
-    pol: { stonithEnabled: opts.stonithEnabled, opDefaults: flattenSets(cib.configuration.opDefaults, ruleOk) },
+    pol: {
+      stonithEnabled: opts.stonithEnabled, opDefaults: flattenSets(cib.configuration.opDefaults, ruleOk),
+      canFence: (n) => canFence(nodes, byId, opts, haveQuorum, hasStonithResource(resources), n),
+    },
     stonith: opts.stonithEnabled, mm: opts.maintenanceMode, stopOrphans: opts.stopOrphanResources, options: opts,
   };
-  const haveQuorum = cib.haveQuorum ?? false;
 
   // First pass: cluster node states.
   const stateOf = new Map<UnpackedNode, NodeState>();
@@ -391,9 +394,11 @@ function migrationWorld(ctx: Ctx): MigrationWorld {
   };
 }
 
-function addRunning(rsc: UnpackedResource, node: string): void {
+function addRunning(rsc: UnpackedResource, node: string, nodeOnline = true): void {
   if (!rsc.runningOn.includes(node)) rsc.runningOn.push(node);
-  if (rsc.parent) addRunning(rsc.parent, node);
+  // native_add_running: an unmanaged resource counts for its parents only on an online node.
+  if (!rsc.managed && !nodeOnline) return;
+  if (rsc.parent) addRunning(rsc.parent, node, nodeOnline);
 }
 
 function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role: UnpackedResource['role'], onFailIn: string): void {
@@ -414,7 +419,6 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
       fenceNode(ctx, node);
     }
   }
-  const saveOnFail = onFail;
   if (node.unclean) onFail = 'ignore';
   switch (onFail) {
     case 'demote': rsc.failed = true; break;
@@ -435,7 +439,7 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
     default: break;
   }
   if (active) {
-    addRunning(rsc, node.name);
+    addRunning(rsc, node.name, node.online);
     // Active on a node in maintenance: left alone (native_add_running).
     if (node.maintenance && rsc.variant === 'primitive') rsc.managed = false;
     rsc.roleOn[node.name] = role;
@@ -450,7 +454,6 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
   } else if (ROLE_ORDER[role] > ROLE_ORDER[rsc.role]) {
     rsc.role = role;
   }
-  void saveOnFail;
 }
 
 function finishResource(r: UnpackedResource): void {
@@ -496,3 +499,26 @@ export function executionDate(cib: Cib): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+
+function hasStonithResource(resources: readonly UnpackedResource[]): boolean {
+  return resources.some((r) => [...walk(r)].some((x) => x.class === 'stonith'));
+}
+
+/** Pacemaker's pe_can_fence. */
+function canFence(
+  nodes: readonly UnpackedNode[], byId: ReadonlyMap<string, UnpackedResource>, opts: ClusterOptions,
+  haveQuorum: boolean, haveStonith: boolean, name: string, depth = 0,
+): boolean {
+  const node = nodes.find((n) => n.name === name);
+  if (node?.kind === 'guest' && depth < 8) {
+    // Guests are fenced by stopping their container: possible when its host is online or fenceable.
+    const cont = node.containerResource ? byId.get(node.containerResource) : undefined;
+    return (cont?.runningOn ?? []).every((h) => {
+      const hn = nodes.find((n) => n.name === h);
+      return (hn?.online ?? false) || canFence(nodes, byId, opts, haveQuorum, haveStonith, h, depth + 1);
+    });
+  }
+  if (!opts.stonithEnabled || !haveStonith) return false;
+  if (haveQuorum || opts.noQuorumPolicy === 'ignore') return true;
+  return node?.online ?? false;
+}
