@@ -4,13 +4,14 @@
  * (and promote/promoted/demote/demoted) pseudo actions bracket the instances'.
  * @module
  */
+// variants.js first: it must finish loading before group.js/primitive.js are needed by it.
+import { VARIANTS, type VariantMethods } from './variants.js';
 import type { UnpackedResource } from '../cib/unpack/types.js';
 import { addScore, INFINITY, primitivesOf, type Act, type Coloc, type Ctx, type PolicyVariant, type PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
 import { applyColocScore } from './colocation.js';
 import { groupActionFlags } from './group.js';
 import { sortNodes } from './assign.js';
-import { VARIANTS, type VariantMethods } from './variants.js';
 import { assignClone, cloneData, cloneOf, initCloneData, instanceRunningOn, isClone } from './cloneAssign.js';
 import { createPromotableActions, orderPromotableInstances, promotableBefore, promotableAfter, promotableColocation } from './promotable.js';
 

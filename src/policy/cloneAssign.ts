@@ -66,7 +66,7 @@ export function cloneData(c: PRsc): CloneData {
 }
 
 /** True when `r` is a clone (the top of a set of instances). */
-export function isClone(r: PRsc | undefined): r is PRsc {
+export function isClone(r: PRsc | undefined): boolean {
   return r !== undefined && DATA.has(r);
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Role } from '../cib/unpack/types.js';
 import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
+import { applyWithClone } from './clone.js';
 
 function roleOf(s: string | undefined): Role | undefined {
   if (!s || s === 'Started') return undefined;
@@ -84,6 +85,7 @@ export function unpackColocations(ctx: Ctx): void {
 
 /** Applies an assigned primary's placement to a dependent's scores. */
 export function applyColocScore(ctx: Ctx, dependent: PRsc, primary: PRsc, c: Coloc): void {
+  if (primary.variant === 'clone') return applyWithClone(ctx, dependent, primary, c);
   if (c.dependentRole && c.dependentRole !== dependent.nextRole) return;
   if (c.primaryRole && c.primaryRole !== primary.nextRole) return;
   const attr = c.nodeAttribute;

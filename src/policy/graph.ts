@@ -33,6 +33,8 @@ export interface GraphAction {
   readonly operation: string;
   /** Operation key: `rsc_start_0`, `rsc_monitor_10000`, `stonith-node1-reboot`, … */
   readonly key: string;
+  /** The scheduler's own key when `key` differs (internal_operation_key: clone instances, cancels). */
+  readonly internalKey?: string;
   readonly node?: GraphNodeRef;
   readonly resource?: GraphResourceRef;
   /** CRM_meta_* and resource parameters, as the agent will receive them. */

@@ -6,6 +6,7 @@
  */
 import type { Act, Ctx, PRsc } from './model.js';
 import type { GraphAction, GraphSettings, TransitionGraph } from './graph.js';
+import { graphNames } from './clone.js';
 
 function included(ctx: Ctx): Set<Act> {
   const inc = new Set(ctx.actions.filter((a) => !a.optional && a.runnable));
@@ -68,14 +69,17 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
     if (id === undefined) continue;
     const n = a.node !== undefined ? ctx.nodes.get(a.node) : undefined;
     const r = a.rsc;
+    const cn = graphNames(a);
+    const gkey = cn.key ?? a.graphKey ?? a.key;
     actions.push({
       id,
       kind: a.kind,
       operation: a.task,
-      key: a.key,
+      key: gkey,
+      ...(gkey !== a.key ? { internalKey: a.key } : {}),
       ...(n && a.kind !== 'pseudo_event' ? { node: { name: n.name, uuid: n.uuid } } : {}),
       ...(r && a.kind === 'rsc_op'
-        ? { resource: { id: r.id, class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
+        ? { resource: { id: cn.rscId ?? r.id, ...(cn.longId ? { longId: cn.longId } : {}), class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
         : {}),
       attributes: { ...a.attrs },
       ...(a.downed ? { downed: [...a.downed] } : {}),

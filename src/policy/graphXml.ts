@@ -17,7 +17,7 @@ function nodeAttrs(a: GraphAction): string {
 }
 
 function head(a: GraphAction): string {
-  return `<${a.kind} id="${a.id}" operation="${esc(a.operation)}" operation_key="${esc(a.key)}"${nodeAttrs(a)}`;
+  return `<${a.kind} id="${a.id}" operation="${esc(a.operation)}" operation_key="${esc(a.key)}"${a.internalKey && a.operation !== 'cancel' ? ` internal_operation_key="${esc(a.internalKey)}"` : ''}${nodeAttrs(a)}`;
 }
 
 /** Attributes in byte order, the feature set among them, as Pacemaker sorts them. */

@@ -9,14 +9,14 @@ import { order, rscAction } from './actions.js';
 import { primitiveMethods } from './primitive.js';
 import type { VariantMethods } from './variants.js';
 
-function assign(ctx: Ctx, g: PRsc): string | null {
+function assign(ctx: Ctx, g: PRsc, prefer?: string): string | null {
   if (!g.provisional) return g.assigned;
   if (g.assigning) return null;
   g.assigning = true;
   showScores(ctx, 'pcmk__group_assign', g, true);
   let first: string | null | undefined;
   for (const c of g.children) {
-    const n = primitiveMethods.assign(ctx, c);
+    const n = primitiveMethods.assign(ctx, c, prefer);
     if (first === undefined) first = n;
   }
   g.assigned = first ?? null;

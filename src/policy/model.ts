@@ -8,7 +8,7 @@ import { INFINITY } from '../cib/types.js';
 import type { UnpackedCluster, UnpackedNode, UnpackedResource, Role } from '../cib/unpack/types.js';
 
 /** Variants this scheduler places (clones and bundles come later). */
-export type PolicyVariant = 'primitive' | 'group';
+export type PolicyVariant = 'primitive' | 'group' | 'clone';
 
 /** A node as the scheduler works with it. */
 export interface PNode {
@@ -82,6 +82,8 @@ export interface Act {
   /** Fencing target name, fencing action. */
   readonly fenceTarget?: string;
   readonly fenceAction?: string;
+  /** operation_key in the graph when it differs from `key` (anonymous clone instances known by another name, cancels). */
+  graphKey?: string;
 }
 
 /** Ordering flags, after Pacemaker's pe_order_* (named for what they do). */

@@ -6,6 +6,7 @@
 import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
 import { groupActionFlags, memberEndpoints } from './group.js';
+import { cloneActionFlags } from './clone.js';
 import { INFINITY } from './model.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 
@@ -89,6 +90,7 @@ export function propagate(ctx: Ctx): void {
   for (let round = 0, changed = true; changed && round < 1000; round++) {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
+    for (const c of ctx.top) if (c.variant === 'clone' && cloneActionFlags(c)) changed = true;
     for (const o of ctx.orders) {
       const { first, then, flags } = o;
       if (flags.runnableLeft && !first.runnable && then.runnable) {

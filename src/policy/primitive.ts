@@ -3,20 +3,25 @@
  * stop and recurring monitor actions.
  * @module
  */
-import { INFINITY, nodeAvailable, type Act, type Ctx, type PRsc } from './model.js';
+import { INFINITY, nodeAvailable, type Act, type Ctx, type PolicyVariant, type PRsc } from './model.js';
 import { addColocatedScores, applyColocScore } from './colocation.js';
 import { finalizeAssignment, showScores, sortNodes } from './assign.js';
 import { findOp, order, rscAction } from './actions.js';
 import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 
-function chooseNode(ctx: Ctx, r: PRsc): string | null {
+function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   const nodes = sortNodes(ctx, r.allowed, r.u.runningOn[0]);
   const best = nodes[0];
   if (!best) return null;
   let chosen = best;
   const bw = r.allowed.get(best.name)!;
-  if (bw > 0 && nodeAvailable(best)) {
+  // A clone instance's preferred (current) node wins when it is as good as the best.
+  const pw = prefer === undefined ? undefined : r.allowed.get(prefer);
+  if (pw !== undefined && pw >= bw && nodeAvailable(ctx.nodes.get(prefer!))) return prefer!;
+  // Unique clone instances were already kept where they run, when that was right.
+  const uniqueInstance = r.parent?.variant === 'clone' && r.parent.u.unique;
+  if (bw > 0 && nodeAvailable(best) && !uniqueInstance) {
     const running = r.u.runningOn[0];
     const rn = running === undefined ? undefined : ctx.nodes.get(running);
     if (rn && nodeAvailable(rn)) {
@@ -29,10 +34,10 @@ function chooseNode(ctx: Ctx, r: PRsc): string | null {
   return chosen.name;
 }
 
-function assign(ctx: Ctx, r: PRsc): string | null {
+function assign(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   if (!r.provisional) return r.assigned;
   if (r.parent && !r.parent.assigning) {
-    VARIANTS_REF.table!.group.assign(ctx, r.parent);
+    VARIANTS_REF.table![r.parent.variant].assign(ctx, r.parent, prefer);
     return r.assigned;
   }
   if (r.assigning) return null;
@@ -53,7 +58,7 @@ function assign(ctx: Ctx, r: PRsc): string | null {
   } else if (ctx.stopEverything) {
     finalizeAssignment(ctx, r, null, true);
   } else {
-    finalizeAssignment(ctx, r, chooseNode(ctx, r), false);
+    finalizeAssignment(ctx, r, chooseNode(ctx, r, prefer), false);
   }
   r.assigning = false;
   return r.assigned;
@@ -124,7 +129,7 @@ function endpoint(_ctx: Ctx, r: PRsc, task: string, _asFirst: boolean): Act[] {
 }
 
 /** Set by variants.ts to break the import cycle. */
-export const VARIANTS_REF: { table?: Record<'primitive' | 'group', VariantMethods> } = {};
+export const VARIANTS_REF: { table?: Record<PolicyVariant, VariantMethods> } = {};
 
 /** The primitive variant's methods. */
 export const primitiveMethods: VariantMethods = { assign, createActions, endpoint, internalOrders: () => undefined };

@@ -3,8 +3,9 @@
  * resource on every node that has no history of it, done before any start.
  * @module
  */
-import { primitivesOf, type Act, type Ctx } from './model.js';
+import { primitivesOf, topOf, type Act, type Ctx } from './model.js';
 import { rscAction } from './actions.js';
+import { cloneOf, skipCloneProbe } from './clone.js';
 
 /** Creates probe actions (before the other resource actions, as Pacemaker does). */
 export function createProbes(ctx: Ctx): Act[] {
@@ -19,6 +20,7 @@ export function createProbes(ctx: Ctx): Act[] {
         if (!u.online || u.unclean || u.pending || u.maintenance || u.shutdown) continue;
         if (r.noDiscovery.has(n.name)) continue;
         if (r.u.history[n.name] !== undefined) continue;
+        if (skipCloneProbe(r, n.name)) continue;
         probes.push(rscAction(ctx, r, 'monitor', 0, n.name, { optional: false, probe: true }));
       }
     }
@@ -29,6 +31,8 @@ export function createProbes(ctx: Ctx): Act[] {
 /** Orders each probe before every start of its resource. */
 export function orderProbes(ctx: Ctx, probes: Act[]): void {
   for (const p of probes) {
-    for (const a of p.rsc!.actions) if (a.task === 'start') ctx.orders.push({ first: p, then: a, flags: {} });
+    // A clone instance's probe comes before the clone's start, as Pacemaker orders probes before the top resource's start.
+    const target = cloneOf(p.rsc!) ? topOf(p.rsc!) : p.rsc!;
+    for (const a of target.actions) if (a.task === 'start') ctx.orders.push({ first: p, then: a, flags: {} });
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { UnpackedCluster, UnpackedResource } from '../cib/unpack/types.js';
 import type { Ctx, PNode, PRsc, PolicyVariant } from './model.js';
+import { buildClone } from './clone.js';
 
 function makeRsc(u: UnpackedResource, variant: PolicyVariant, parent?: PRsc): PRsc {
   const r: PRsc = {
@@ -52,6 +53,8 @@ export function buildContext(cluster: UnpackedCluster): Ctx {
       }
       top.push(g);
       byId.set(g.id, g);
+    } else if (u.variant === 'clone') {
+      top.push(buildClone(u, makeRsc, byId, cluster.nodes.length));
     }
   }
   const o = cluster.options;

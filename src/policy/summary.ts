@@ -53,7 +53,7 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
 /** The "Transition Summary:" lines. */
 export function formatTransitionSummary(result: ScheduleResult): string[] {
   const { ctx } = result;
-  const ids = new Set(result.graph.actions.map((a) => `${a.key}@${a.node?.name ?? ''}`));
+  const ids = new Set(result.graph.actions.map((a) => `${a.internalKey ?? a.key}@${a.node?.name ?? ''}`));
   const inGraph = (a: Act): boolean => ids.has(`${a.key}@${a.kind === 'pseudo_event' ? '' : a.node ?? ''}`);
   const out: string[] = [];
   for (const [node, why] of ctx.fence) out.push(`  * Fence (${ctx.cluster.options.stonithAction || 'reboot'}) ${node} '${why}'`);

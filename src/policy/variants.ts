@@ -6,11 +6,12 @@
 import type { Act, Ctx, PolicyVariant, PRsc } from './model.js';
 import { primitiveMethods, VARIANTS_REF } from './primitive.js';
 import { groupMethods } from './group.js';
+import { cloneMethods } from './clone.js';
 
 /** What each variant knows how to do. */
 export interface VariantMethods {
-  /** Chooses a node (members too, for collective variants); returns it. */
-  assign(ctx: Ctx, r: PRsc): string | null;
+  /** Chooses a node (members too, for collective variants); returns it. `prefer`: a clone instance's current node. */
+  assign(ctx: Ctx, r: PRsc, prefer?: string): string | null;
   /** Creates start/stop/monitor/pseudo actions once every resource is assigned. */
   createActions(ctx: Ctx, r: PRsc): void;
   /** Orderings a variant implies between its own actions (groups: member chains). */
@@ -23,5 +24,9 @@ export interface VariantMethods {
 export const VARIANTS: Record<PolicyVariant, VariantMethods> = {
   primitive: primitiveMethods,
   group: groupMethods,
+  // A getter: clone.js sits in an import cycle with this table.
+  get clone() {
+    return cloneMethods;
+  },
 };
 VARIANTS_REF.table = VARIANTS;
