@@ -7,7 +7,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCib } from '../../src/cib/parse.js';
 import { unpackCluster, executionDate } from '../../src/cib/unpack/unpack.js';
-import { formatCurrentStatus } from '../../src/cib/format/status.js';
+import { currentStatus } from '../../src/cli/simulate.js';
+import { sameText } from '../../src/cli/compare.js';
 import { scheduleUnpacked } from '../../src/policy/schedule.js';
 import { formatSummary, parseGraphXml, compareGraphs, type GraphDiff } from '../../src/policy/index.js';
 
@@ -20,7 +21,6 @@ export function loadCases(): CaseRow[] {
   return rows.map((l) => { const f = l.split('\t'); return { name: f[0]!, feature: f[2]!, tier: Number(f[3]), extra: f[5] ?? '' }; });
 }
 
-const norm = (s: string): string[] => s.replace(/ocf::/g, 'ocf:').split('\n').map((l) => l.replace(/\s+/g, '')).filter((l) => l.length > 0);
 
 export interface CaseResult { name: string; summary: boolean; graph: boolean; scores: boolean; error?: string; diff?: GraphDiff; summaryText?: string; scoresText?: string[] }
 
@@ -41,9 +41,9 @@ export function runCase(c: CaseRow): CaseResult {
     const now = nowFor(c.extra, base);
     const cl = unpackCluster(cib.val, { now });
     const res = scheduleUnpacked(cl);
-    const summaryText = formatCurrentStatus(unpackCluster(cib.val, { now: base })) + '\n' + formatSummary(cib.val, res, { now: base });
+    const summaryText = currentStatus(cib.val, base) + '\n' + formatSummary(cib.val, res, { now: base });
     const expSum = readFileSync(join(CASES_DIR, 'summary', `${name}.summary`), 'utf8');
-    const summary = norm(summaryText).join('\n') === norm(expSum).join('\n');
+    const summary = sameText(summaryText, expSum);
     const expPath = join(CASES_DIR, 'exp', `${name}.exp`);
     let graph = false, diff: GraphDiff | undefined;
     if (existsSync(expPath)) {
