@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { haveCrmSimulate, runCrmSimulate, runQuorate, runQuorateCli } from './runners.js';
-import { formatTable, ms, ratio, stats } from './table.js';
+import { evenSample, formatTable, ms, ratio, stats } from './table.js';
 
 /** Options of {@link benchCases}. */
 export interface CaseBenchOptions {
@@ -27,12 +27,6 @@ function readCases(dir: string): CaseRow[] {
     const extra = (f[5] ?? '').trim();
     return { name: f[0] ?? '', extra: extra === '' ? [] : extra.split(/\s+/) };
   }).filter((c) => c.name !== '');
-}
-
-/** `k` items spread evenly over `xs` (all of them if k ≥ length). */
-export function evenSample<T>(xs: readonly T[], k: number | undefined): T[] {
-  if (k === undefined || k >= xs.length) return [...xs];
-  return Array.from({ length: k }, (_, i) => xs[Math.floor((i * xs.length) / k)]!);
 }
 
 function dateArg(extra: readonly string[]): string | undefined {

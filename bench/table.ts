@@ -49,3 +49,9 @@ export function fitExponent(points: readonly { n: number; t: number }[]): number
   const den = p.reduce((a, b) => a + (b.x - mx) ** 2, 0);
   return den === 0 ? NaN : num / den;
 }
+
+/** `k` items spread evenly over `xs` (all of them if k ≥ length). */
+export function evenSample<T>(xs: readonly T[], k: number | undefined): T[] {
+  if (k === undefined || k >= xs.length) return [...xs];
+  return Array.from({ length: k }, (_, i) => xs[Math.floor((i * xs.length) / k)]!);
+}
