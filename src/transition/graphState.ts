@@ -46,12 +46,13 @@ export function readyActions(s: GraphRunState, batchLimit = 0): GraphAction[] {
   const out: GraphAction[] = [];
   let room = batchLimit > 0 ? batchLimit - runningCount(s) : Infinity;
   for (const a of s.graph.actions) {
-    if (room <= 0) break;
     if (s.status.get(a.id) !== 'waiting') continue;
+    // Pseudo actions finish at once and use no executor slot.
+    const pseudo = a.kind === 'pseudo_event';
+    if (!pseudo && room <= 0) continue;
     if (a.inputs.every(i => s.status.get(i) === 'done')) {
       out.push(a);
-      // Pseudo actions finish at once and use no executor slot.
-      if (a.kind !== 'pseudo_event') room--;
+      if (!pseudo) room--;
     }
   }
   return out;
