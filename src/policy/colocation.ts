@@ -85,6 +85,8 @@ export function unpackColocations(ctx: Ctx): void {
 
 /** Applies an assigned primary's placement to a dependent's scores. */
 export function applyColocScore(ctx: Ctx, dependent: PRsc, primary: PRsc, c: Coloc): void {
+  // A primary still being placed (a colocation loop) cannot constrain anything yet.
+  if (primary.provisional) return;
   if (primary.variant === 'clone') return applyWithClone(ctx, dependent, primary, c);
   if (c.dependentRole && c.dependentRole !== dependent.nextRole) return;
   if (c.primaryRole && c.primaryRole !== primary.nextRole) return;
