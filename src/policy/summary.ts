@@ -6,7 +6,8 @@
  * @module
  */
 import type { Cib, LrmRscOp, LrmResource, NodeState } from '../cib/types.js';
-import { unpackCluster } from '../cib/unpack/unpack.js';
+import { executionDate, unpackCluster } from '../cib/unpack/unpack.js';
+import { formatDateTime } from '../cib/dates.js';
 import { formatStatus } from '../cib/format/status.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
 import type { ScheduleResult } from './schedule.js';
@@ -136,6 +137,9 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
 /** Every section after "Current cluster status", as crm_simulate -S prints them. */
 export function formatSummary(cib: Cib, result: ScheduleResult, opts: { now: number }): string {
   const out = ['Transition Summary:', ...formatTransitionSummary(result), '', 'Executing Cluster Transition:', ...formatExecution(result.graph), ''];
+  const date = executionDate(cib);
+  // crm_simulate re-reads the CIB for the revised status and says again which date it uses.
+  if (date !== undefined) out.push(`Using the original execution date of: ${formatDateTime(date)}`, '');
   const revised = unpackCluster(applyGraphToCib(cib, result.graph), { now: opts.now });
   out.push('Revised Cluster Status:', ...formatStatus(revised), '');
   return out.join('\n');
