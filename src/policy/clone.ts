@@ -316,3 +316,11 @@ export function graphNames(a: Act): { key?: string; rscId?: string; longId?: str
   void addScore;
   return out;
 }
+
+/** Stickiness of a resource: clone instances default to 1 when nothing sets it (clone_unpack). */
+export function instanceStickiness(r: PRsc): number {
+  if (!cloneOf(r)) return r.u.stickiness;
+  const m = r.u.meta;
+  if (m['resource-stickiness'] !== undefined || m['resource_stickiness'] !== undefined || m['default-resource-stickiness'] !== undefined) return r.u.stickiness;
+  return 1;
+}

@@ -6,6 +6,7 @@
  */
 import { INFINITY, primitivesOf, type Ctx, type PRsc } from './model.js';
 import { resourceLocation } from './location.js';
+import { instanceStickiness } from './clone.js';
 import { rscAction } from './actions.js';
 
 /** The failcount of `r` on `node` that still counts at `now` (epoch seconds). */
@@ -26,9 +27,10 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
       const running = r.u.runningOn;
       // A failed stop leaves the resource unusable on that node.
       for (const f of r.u.failures) if (f.op.operation === 'stop' && !f.expired) resourceLocation(r, f.node, -INFINITY);
-      if (r.managed && r.u.stickiness >= 1 && running.length === 1) {
+      const stickiness = instanceStickiness(r);
+      if (r.managed && stickiness >= 1 && running.length === 1) {
         const node = running[0]!;
-        if (symmetric || r.allowed.has(node)) resourceLocation(r, node, r.u.stickiness);
+        if (symmetric || r.allowed.has(node)) resourceLocation(r, node, stickiness);
       }
       if (r.u.migrationThreshold > 0) {
         for (const n of ctx.nodeList) {

@@ -7,6 +7,7 @@ import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
 import { groupActionFlags, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
+import { cloneMinLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY } from './model.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 
@@ -19,6 +20,7 @@ function flagsFor(kind: string, first: string, inverse: boolean): OrderFlags {
 }
 
 function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags, sameNode = false): void {
+  if (interleaveLink(ctx, id, a, aTask, b, bTask, flags)) return;
   let firsts = VARIANTS[a.variant].endpoint(ctx, a, aTask, true);
   if (firsts.length === 0 && a.variant === 'primitive') {
     // The first action will not happen (no node for it): a placeholder that cannot run.
@@ -33,6 +35,7 @@ function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: stri
     // A group's pseudo action does not carry requirements to members by itself.
     for (const f of firsts) for (const t of memberEndpoints(b, bTask)) order(ctx, f, t, { ...flags, noGraph: true }, id);
   }
+  cloneThenExtras(ctx, id, firsts, b, bTask, flags);
 }
 
 /** Anti-colocated resources: the dependent stops before the primary starts there, and vice versa. */
@@ -60,6 +63,10 @@ export function applyOrderConstraints(ctx: Ctx): void {
       if (!a || !b) continue;
       const fa = c.firstAction ?? 'start';
       const ta = c.thenAction ?? fa;
+      if (cloneMinLink(ctx, c.id, a, fa, b, ta, flagsFor(kind, fa, false), VARIANTS[b.variant].endpoint(ctx, b, ta, false), c.requireAll)) {
+        if (symmetrical && INVERSE[fa] && INVERSE[ta]) link(ctx, c.id, b, INVERSE[ta]!, a, INVERSE[fa]!, flagsFor(kind, INVERSE[ta]!, true));
+        continue;
+      }
       pairOrder(ctx, c.id, a, b, fa, ta, kind, symmetrical);
       continue;
     }
@@ -91,6 +98,7 @@ export function propagate(ctx: Ctx): void {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
     for (const c of ctx.top) if (c.variant === 'clone' && cloneActionFlags(c)) changed = true;
+    if (oneOrMoreFlags(ctx)) changed = true;
     for (const o of ctx.orders) {
       const { first, then, flags } = o;
       if (flags.runnableLeft && !first.runnable && then.runnable) {

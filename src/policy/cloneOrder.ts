@@ -1,0 +1,104 @@
+/**
+ * Orderings that involve clones: interleaved clone-to-clone orderings (each
+ * instance waits only for the instance on its own node), orderings into a clone
+ * carrying their implications to every instance, and clone-min / require-all=false
+ * orderings through a "clone-one-or-more" pseudo action.
+ * @module
+ */
+import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
+import { order } from './actions.js';
+import { cloneData, instanceRunningOn, isClone } from './cloneAssign.js';
+import { compatibleInstance, instanceAction } from './clone.js';
+
+const CHILD_TASK: Record<string, string> = {
+  start: 'start', running: 'start', stop: 'stop', stopped: 'stop',
+  promote: 'promote', promoted: 'promote', demote: 'demote', demoted: 'demote',
+};
+
+const FIRST_SIDE: Record<string, string> = { start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted' };
+
+function own(c: PRsc, task: string): Act | undefined {
+  return c.actions.find((a) => a.task === task && a.kind === 'pseudo_event');
+}
+
+/**
+ * An ordering between two clones where the relevant one is interleaved: the
+ * clone-level ordering only sequences the pseudo actions, and each instance of
+ * `b` is ordered after the instance of `a` on the same node. Returns false when
+ * the ordering is not interleaved (the caller links it normally).
+ */
+export function interleaveLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags): boolean {
+  if (a === b || !isClone(a) || !isClone(b)) return false;
+  const decider = bTask === 'stop' || bTask === 'demote' ? a : b;
+  if (!cloneData(decider).interleave) return false;
+  const firstTask = FIRST_SIDE[aTask] ?? aTask;
+  const f = own(a, firstTask), t = own(b, bTask);
+  order(ctx, f, t, {}, id);
+  const current = firstTask === 'stopped' || firstTask === 'demoted';
+  const childTask = CHILD_TASK[firstTask] ?? firstTask;
+  for (const thenChild of b.children) {
+    const firstChild = compatibleInstance(ctx, thenChild, a, current);
+    if (!firstChild) continue;
+    const fa = instanceAction(firstChild, childTask);
+    const ta = instanceAction(thenChild, bTask);
+    if (!fa || !ta) continue;
+    order(ctx, fa, ta, flags, id);
+  }
+  void instanceRunningOn;
+  return true;
+}
+
+/** An ordering into a clone also carries its implications to each instance's action. */
+export function cloneThenExtras(ctx: Ctx, id: string, firsts: Act[], b: PRsc, bTask: string, flags: OrderFlags): void {
+  if (!isClone(b) || !(flags.impliesThen || flags.impliesFirst || flags.runnableLeft)) return;
+  for (const inst of b.children) {
+    const ta = instanceAction(inst, bTask);
+    if (!ta || !ta.runnable) continue;
+    for (const f of firsts) order(ctx, f, ta, { ...flags, noGraph: true }, id);
+  }
+}
+
+/** "clone-one-or-more" pseudo actions with how many of their inputs must be runnable. */
+const ONE_OR_MORE = new WeakMap<Ctx, { act: Act; inputs: Act[]; min: number }[]>();
+
+/**
+ * An ordering whose first side is a clone with clone-min (or require-all=false):
+ * `then` waits for a pseudo action that can run once enough instances can.
+ * Returns false when this is an ordinary ordering.
+ */
+export function cloneMinLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags, thens: Act[], requireAll: boolean | undefined): boolean {
+  if (!isClone(a)) return false;
+  const cm = Number(/^\s*(\d+)/.exec(a.u.meta['clone-min'] ?? '')?.[1] ?? 0);
+  const min = requireAll === false ? 1 : cm;
+  if (min <= 0) return false;
+  const key = `clone-one-or-more:${id}`;
+  const act: Act = { seq: ctx.seq++, task: key, intervalMs: 0, key, kind: 'pseudo_event', optional: true, runnable: true, attrs: {} };
+  ctx.actions.push(act);
+  const inputs: Act[] = [];
+  for (const inst of a.children) {
+    const fa = instanceAction(inst, aTask);
+    if (!fa) continue;
+    inputs.push(fa);
+    order(ctx, fa, act, { printedThen: true }, id);
+  }
+  const list = ONE_OR_MORE.get(ctx) ?? [];
+  list.push({ act, inputs, min });
+  ONE_OR_MORE.set(ctx, list);
+  for (const t of thens) order(ctx, act, t, { ...flags, runnableLeft: true }, id);
+  cloneThenExtras(ctx, id, [act], b, bTask, { ...flags, runnableLeft: true });
+  void b;
+  return true;
+}
+
+/** A one-or-more pseudo action cannot run while fewer than its minimum of inputs can. */
+export function oneOrMoreFlags(ctx: Ctx): boolean {
+  let changed = false;
+  for (const { act, inputs, min } of ONE_OR_MORE.get(ctx) ?? []) {
+    if (!act.runnable) continue;
+    if (inputs.filter((i) => i.runnable).length < min) {
+      act.runnable = false;
+      changed = true;
+    }
+  }
+  return changed;
+}
