@@ -90,6 +90,9 @@ export class Cluster extends EventEmitter<ClusterEvents> {
   private readonly opts: ClusterCreateOptions;
   private readonly machines: MachineDirs | undefined;
   private realWaitSince: number | undefined;
+  private readonly up = new Set<string>();
+  private quorate: boolean | undefined;
+  private lastDc: string | undefined;
   private stopped = false;
 
   private constructor(opts: ClusterCreateOptions) {
@@ -151,7 +154,7 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     for (const ev of CLUSTER_EVENT_NAMES) {
       node.on(ev, ((e: never) => {
         // Each member sees every event; the facade speaks for the DC.
-        if (this.members.get(name) === node && node.isDc) (this.emit as (n: string, e: unknown) => boolean)(ev, e);
+        if (this.members.get(name) === node && node.isDc && this.fresh(ev, e)) (this.emit as (n: string, e: unknown) => boolean)(ev, e);
       }) as never);
     }
     node.on('node:fenced', e => { if (this.members.get(name) === node && node.isDc) this.powerCycle(e.node, e.action); });
@@ -162,6 +165,28 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     let d = this.disks.get(name);
     if (!d) this.disks.set(name, (d = new MemoryCibStorage()));
     return d;
+  }
+
+  /**
+   * Drops events the facade already reported: a new DC reports every member
+   * as joining and its first quorum computation, which are not news.
+   */
+  private fresh(ev: string, e: unknown): boolean {
+    if (ev === 'node:up' || ev === 'node:down') {
+      const n = (e as { node: string }).node;
+      if ((ev === 'node:up') === this.up.has(n)) return false;
+      if (ev === 'node:up') this.up.add(n);
+      else this.up.delete(n);
+    } else if (ev === 'quorum:changed') {
+      const q = (e as { quorate: boolean }).quorate;
+      if (q === this.quorate) return false;
+      this.quorate = q;
+    } else if (ev === 'dc:elected') {
+      const n = (e as { node: string }).node;
+      if (n === this.lastDc) return false;
+      this.lastDc = n;
+    }
+    return true;
   }
 
   /** A fenced in-process machine really loses power (and, for reboot, boots again). */
