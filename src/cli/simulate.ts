@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCib } from '../cib/parse.js';
 import { unpackCluster, executionDate } from '../cib/unpack/unpack.js';
-import { formatStatus } from '../cib/format/status.js';
+import { formatPreamble, formatStatus } from '../cib/format/status.js';
 import { parseDateTime } from '../cib/dates.js';
 import type { Cib } from '../cib/types.js';
 import type { PolicyEngine } from './policySeam.js';
@@ -58,10 +58,15 @@ export function resolveNow(cib: Cib, dateTime: string | undefined, wallClockS: n
   return { ok: true, now: executionDate(cib) ?? wallClockS };
 }
 
-/** The "Current cluster status" section text for a CIB. */
-export function currentStatus(cib: Cib, now: number): string {
+/**
+ * The "Current cluster status" section text for a CIB, preceded by what
+ * crm_simulate prints before it (execution date, maintenance banner, counts).
+ * `dateTimeGiven`: "now" came from -t (so the CIB's execution-date is not announced).
+ */
+export function currentStatus(cib: Cib, now: number, dateTimeGiven = false): string {
   const u = unpackCluster(cib, { now });
-  return ['Current cluster status:', ...formatStatus(u), ''].join('\n');
+  const pre = formatPreamble(u, { usedExecutionDate: !dateTimeGiven && executionDate(cib) !== undefined });
+  return [...pre, 'Current cluster status:', ...formatStatus(u), ''].join('\n');
 }
 
 /** Runs a simulation and returns what crm_simulate would print. */
@@ -74,7 +79,7 @@ export function runSimulate(o: SimulateOptions, policy: PolicyEngine, wallClockS
   if (!nowR.ok) return nowR;
   const now = nowR.now;
   const parts: string[] = [];
-  if (!o.quiet) parts.push(currentStatus(cib, now));
+  if (!o.quiet) parts.push(currentStatus(cib, now, o.dateTime !== undefined));
   const wantsPolicy = o.simulate || o.showScores || o.graphFile !== undefined || o.dotFile !== undefined;
   if (wantsPolicy && policy.schedule) {
     const result = policy.schedule(cib, { now });

@@ -27,6 +27,57 @@ export function formatStatus(c: UnpackedCluster): string[] {
   return out;
 }
 
+/** Options of {@link formatPreamble}. */
+export interface PreambleOptions {
+  /** "Now" came from the CIB's execution-date (no -t given): say so, as crm_simulate does. */
+  readonly usedExecutionDate?: boolean;
+}
+
+/** Formats epoch seconds as crm_simulate prints dates ("2016-04-28 11:50:29Z"). */
+export function formatUtc(epochS: number): string {
+  const d = new Date(epochS * 1000);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}Z`;
+}
+
+/**
+ * Resource instance counts as Pacemaker's pe__count_common / pe__count_bundle
+ * make them: every primitive (clone instances and bundle internals included),
+ * except orphans that are stopped.
+ */
+export function countInstances(c: UnpackedCluster): { instances: number; disabled: number; blocked: number } {
+  let instances = 0, disabled = 0, blocked = 0;
+  const visit = (r: UnpackedResource): void => {
+    if (r.children.length > 0) { r.children.forEach(visit); return; }
+    if (r.variant !== 'primitive') return;
+    if (r.orphan && ROLE_ORDER[r.role] <= ROLE_ORDER.Stopped) return;
+    instances++;
+    const tr = r.meta['target-role']?.toLowerCase();
+    if (tr === 'stopped' || ((tr === 'slave' || tr === 'unpromoted') && topOf(r).promotable)) disabled++;
+    if (r.blocked) blocked++;
+  };
+  c.resources.forEach(visit);
+  return { instances, disabled, blocked };
+}
+
+/** What crm_simulate prints before "Current cluster status:" (execution date, maintenance banner, counts). */
+export function formatPreamble(c: UnpackedCluster, o: PreambleOptions = {}): string[] {
+  const out: string[] = [];
+  if (c.cib.validateWith === 'none') {
+    out.push('Schema validation of configuration is disabled (enabling is encouraged and prevents common misconfigurations)');
+  }
+  if (o.usedExecutionDate) out.push(`Using the original execution date of: ${formatUtc(c.now)}`);
+  if (c.options.maintenanceMode) {
+    out.push('', '              *** Resource management is DISABLED ***', '  The cluster will not attempt to start, stop or recover services', '');
+  }
+  const n = countInstances(c);
+  if (n.disabled > 0 || n.blocked > 0) {
+    out.push(`${n.disabled} of ${n.instances} resource instances DISABLED and ${n.blocked} BLOCKED from further action due to failure`);
+  }
+  if (out.length > 0) out.push('');
+  return out;
+}
+
 /** The whole "Current cluster status:" section. */
 export function formatCurrentStatus(c: UnpackedCluster): string {
   return ['Current cluster status:', ...formatStatus(c), ''].join('\n');
