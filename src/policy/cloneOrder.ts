@@ -6,7 +6,7 @@
  * @module
  */
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
-import { order } from './actions.js';
+import { order, rscAction } from './actions.js';
 import { cloneData, instanceRunningOn, isClone } from './cloneAssign.js';
 import { compatibleInstance, instanceAction } from './clone.js';
 
@@ -76,7 +76,13 @@ export function cloneMinLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PR
   ctx.actions.push(act);
   const inputs: Act[] = [];
   for (const inst of a.children) {
-    const fa = instanceAction(inst, aTask);
+    let fa = instanceAction(inst, aTask);
+    if (!fa && inst.variant === 'primitive') {
+      // Pacemaker creates the missing first action (unrunnable, nowhere); the instance's stop then requires it.
+      fa = rscAction(ctx, inst, aTask, 0, undefined, { optional: true });
+      fa.runnable = false;
+      for (const st of inst.actions) if (st.task === 'stop' && aTask === 'start') order(ctx, st, fa, { impliesThen: true, runnableLeft: true });
+    }
     if (!fa) continue;
     inputs.push(fa);
     order(ctx, fa, act, { printedThen: true }, id);

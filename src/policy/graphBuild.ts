@@ -29,8 +29,10 @@ function included(ctx: Ctx): Set<Act> {
 function resourceOrder(r: PRsc, out: Act[]): void {
   // Newest first, as Pacemaker prepends each new action to its resource's list.
   const rev = [...r.actions].reverse();
+  // Clones expand their instances before their own actions (clone_expand).
+  if (r.variant === 'clone') for (const c of r.children) resourceOrder(c, out);
   out.push(...rev);
-  for (const c of r.children) resourceOrder(c, out);
+  if (r.variant !== 'clone') for (const c of r.children) resourceOrder(c, out);
 }
 
 function settings(ctx: Ctx): GraphSettings {
