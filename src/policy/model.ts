@@ -94,6 +94,8 @@ export interface OrderFlags {
   readonly impliesFirst?: boolean;
   /** `first` unrunnable ⇒ `then` unrunnable. */
   readonly runnableLeft?: boolean;
+  /** `first` required but unrunnable ⇒ `then` unrunnable (a start after a stop that cannot happen). */
+  readonly runnableLeftIfRequired?: boolean;
   /** `then` required and resource active ⇒ `first` (its stop) required. */
   readonly restart?: boolean;
   /** `then` in the graph ⇒ `first` in the graph (group pseudo actions). */

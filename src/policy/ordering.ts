@@ -106,6 +106,11 @@ export function propagate(ctx: Ctx): void {
         if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
+      if (flags.runnableLeftIfRequired && !first.runnable && !first.optional && then.runnable) {
+        then.runnable = false;
+        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        changed = true;
+      }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
         if (!then.reason) then.reason = `required ${describe(first)}`;
@@ -120,6 +125,16 @@ export function propagate(ctx: Ctx): void {
         // "first" belongs to an unmanaged resource and cannot happen, so "then" (which waits for it) cannot either.
         then.runnable = false;
         changed = true;
+      }
+      if (!then.runnable && then.task === 'start' && then.rsc && then.rsc.variant === 'primitive' && then.rsc.managed && then.node !== undefined && then.rsc.u.runningOn.includes(then.node)) {
+        // An active resource that could not be started again where it is must stop there.
+        for (const s of then.rsc.actions) {
+          if (s.task === 'stop' && s.node === then.node && s.optional) {
+            s.optional = false;
+            if (!then.rsc.reason && then.reason) then.rsc.reason = then.reason;
+            changed = true;
+          }
+        }
       }
       if (flags.restart && !then.optional && first.optional && then.rsc && then.rsc.u.runningOn.length > 0) {
         first.optional = false;

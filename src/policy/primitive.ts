@@ -107,7 +107,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
   let start: Act | undefined;
   if (next !== null) {
     start = rscAction(ctx, r, 'start', 0, next, { optional: !startRequired });
-    for (const s of stops) order(ctx, s, start, { impliesThen: true, restart: true, runnableLeft: true });
+    for (const s of stops) order(ctx, s, start, { impliesThen: true, restart: true, runnableLeftIfRequired: true });
   }
   if (next !== null && start) {
     for (const op of r.u.ops) {
