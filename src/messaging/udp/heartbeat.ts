@@ -120,6 +120,13 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
       sock.setMulticastTTL(this.opts.ttl ?? 1);
       sock.setMulticastLoopback(true);
     }
+    try {
+      // Bursts of small datagrams overflow the default buffer; the kernel caps this at rmem_max.
+      sock.setRecvBufferSize(1 << 20);
+      sock.setSendBufferSize(1 << 20);
+    } catch (e) {
+      log('%s: cannot enlarge socket buffers: %s', this.node, (e as Error).message);
+    }
     sock.on('message', msg => this.receive(msg));
     sock.on('error', e => this.emitError(`socket: ${e.message}`));
     this.socket = sock;

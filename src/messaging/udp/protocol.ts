@@ -34,6 +34,8 @@ export interface HbConfig {
   flushTimeoutMs: number;
   /** Most unordered submits in flight per sender. Default 128. */
   submitWindow: number;
+  /** Most messages the sequencer orders ahead of the slowest member's aru. Default 512. */
+  seqWindow: number;
 }
 
 /** Builds a config with defaults. */
@@ -48,6 +50,7 @@ export function hbConfig(me: number, nodes: readonly number[], o: Partial<Omit<H
     proposalTimeoutMs: o.proposalTimeoutMs ?? 4 * intervalMs,
     flushTimeoutMs: o.flushTimeoutMs ?? deadtimeMs,
     submitWindow: o.submitWindow ?? 128,
+    seqWindow: o.seqWindow ?? 512,
   };
 }
 
@@ -64,6 +67,7 @@ interface Log {
 export interface HbState {
   readonly cfg: HbConfig;
   started: boolean;
+  lastNakAt: number;
   lastTickAt: number | undefined;
   lastHeard: Map<number, number>;
   /** Last ring each peer's heartbeat named, and its aru there. */
@@ -106,14 +110,15 @@ export type HbOutput =
 /** A fresh state. */
 export function createHb(cfg: HbConfig): HbState {
   return {
-    cfg, started: false, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
+    cfg, started: false, lastNakAt: -Infinity, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
     old: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
   };
 }
 
-const MAX_NAK = 64;
+const MAX_NAK = 256;
+const NAK_SPACING_MS = 5;
 const RESUBMIT_BATCH = 16;
 const asc = (a: number, b: number): number => a - b;
 
@@ -208,6 +213,8 @@ function tick(c: Ctx): void {
       }
     }
   }
+  submitUnsent(c);
+  drainSubmits(c);
   garbageCollect(s);
 }
 
@@ -255,6 +262,7 @@ function onFrame(c: Ctx, from: number, f: HbFrame): void {
     case 'hb':
       s.maxRingSeq = Math.max(s.maxRingSeq, f.maxRingSeq);
       s.peerRing.set(f.from, { ring: f.ring, aru: f.aru, at: c.now });
+      drainSubmits(c);
       if (s.cur && sameHbRing(f.ring, s.cur.ring) && f.from === s.cur.ring.rep) s.cur.highSeq = Math.max(s.cur.highSeq, f.highSeq);
       return;
     case 'propose': return onPropose(c, f);
@@ -372,23 +380,43 @@ function onSubmit(c: Ctx, f: HbSubmit): void {
   const s = c.s;
   const inst = s.installed;
   if (!inst || inst.ring.rep !== s.cfg.me || s.flush || !sameHbRing(f.ring, inst.ring) || !inst.members.includes(f.from)) return;
-  let want = s.expected.get(f.from) ?? 1;
-  if (f.id < want) return; // a duplicate: already ordered
+  const want = s.expected.get(f.from) ?? 1;
+  // Already ordered, or too far ahead of a lost one: the sender resends.
+  if (f.id < want || f.id - want > s.cfg.submitWindow) return;
   let held = s.held.get(f.from);
-  if (f.id > want) {
-    // Ahead of a lost submit: keep it (bounded) until the gap is resent.
-    if (f.id - want > s.cfg.submitWindow) return;
-    if (!held) s.held.set(f.from, (held = new Map()));
-    held.set(f.id, f);
-    return;
+  if (!held) s.held.set(f.from, (held = new Map()));
+  held.set(f.id, f);
+  drainSubmits(c);
+}
+
+/**
+ * Orders held submits, each sender's in id order, while the flow-control
+ * window allows: the sequencer never runs more than `seqWindow` messages
+ * ahead of the slowest member, so receive queues (and with them heartbeat
+ * delays) stay bounded.
+ */
+function drainSubmits(c: Ctx): void {
+  const s = c.s;
+  const inst = s.installed;
+  const cur = s.cur;
+  if (!inst || !cur || inst.ring.rep !== s.cfg.me || s.flush) return;
+  let minAru = cur.aru;
+  for (const m of inst.members) {
+    if (m === s.cfg.me) continue;
+    const pr = s.peerRing.get(m);
+    minAru = Math.min(minAru, pr && sameHbRing(pr.ring, inst.ring) ? pr.aru : 0);
   }
-  for (let next: HbSubmit | undefined = f; next; next = held?.get(want)) {
-    held?.delete(want);
-    const d: HbData = { t: 'data', ring: inst.ring, seq: s.nextSeq++, from: next.from, id: next.id, payload: next.payload, ...(next.to !== undefined ? { to: next.to } : {}) };
-    c.sendMembers(inst.members, d);
-    want++;
+  for (const [from, held] of s.held) {
+    let want = s.expected.get(from) ?? 1;
+    for (let next = held.get(want); next; next = held.get(want)) {
+      if (s.nextSeq - 1 - minAru >= s.cfg.seqWindow) break;
+      held.delete(want);
+      const d: HbData = { t: 'data', ring: inst.ring, seq: s.nextSeq++, from, id: next.id, payload: next.payload, ...(next.to !== undefined ? { to: next.to } : {}) };
+      c.sendMembers(inst.members, d);
+      want++;
+    }
+    s.expected.set(from, want);
   }
-  s.expected.set(f.from, want);
 }
 
 function store(log: Log, d: HbData): void {
@@ -404,7 +432,12 @@ function onData(c: Ctx, d: HbData): void {
     store(s.cur, d);
     if (!s.flush) {
       deliverUpTo(c, s.cur, s.cur.aru);
-      if (d.from === s.cfg.me) submitUnsent(c);
+      submitUnsent(c);
+      // A gap: ask at once (rate-limited) rather than wait for the tick.
+      if (d.seq > s.cur.aru + 1 && s.cur.ring.rep !== s.cfg.me && c.now - s.lastNakAt >= NAK_SPACING_MS) {
+        s.lastNakAt = c.now;
+        c.send(s.cur.ring.rep, { t: 'nak', from: s.cfg.me, ring: s.cur.ring, seqs: missingOf(s.cur, d.seq - 1) });
+      }
     }
   } else if (s.old && sameHbRing(d.ring, s.old.ring)) {
     store(s.old, d);
