@@ -84,10 +84,12 @@ export async function runSeed(seed: number, opts: SimOptions): Promise<SeedResul
           Resource.function('db', services.agent('db')).monitor('4s'),
         ]))
         .resource(Resource.function('cache', services.agent('cache')).monitor('5s'))
-        .resource(Resource.promotable('ms', Resource.function('store', services.agent('store')).monitor('5s'), { 'promoted-max': '1' }))
+        .resource(Resource.promotable('ms', Resource.function('store', services.agent('store', { clone: true, promotedMax: 1 })).monitor('5s'), { 'promoted-max': '1' }))
         .constraint(Constraint.colocation('app', 'vip', 'INFINITY'))
         .constraint(Constraint.order('vip', 'app'));
       if (rng.chance(0.5)) c.constraint(Constraint.location('cache', rng.pick(names), rng.pick([50, 'INFINITY', -100])));
+      // A promotion preference, so the promotable clone has a node to promote on.
+      c.constraint(Constraint.location('ms', rng.pick(names), rng.pick([10, 100]), { role: 'Promoted' }));
       return c;
     });
     if (cfg.err) return result('crash', `configure failed: ${cfg.val.message}`);
@@ -196,6 +198,12 @@ export async function runSeed(seed: number, opts: SimOptions): Promise<SeedResul
       if (services.nodesOf(r).length !== 1) return result('liveness', `${r} is not running after heal`);
     }
     if (services.nodesOf('web')[0] !== services.nodesOf('vip')[0]) return result('correctness', 'app is not colocated with vip');
+    const ms = settled.val.resources.find(r => r.id === 'ms');
+    const promotedInCib = Object.entries(ms?.roles ?? {}).filter(([, role]) => role === 'Promoted').map(([n]) => n).sort();
+    const promotedReal = [...new Set(services.promotedOn('store').concat(...[0, 1, 2, 3, 4].map(i => services.promotedOn(`store:${i}`))))].sort();
+    if (promotedInCib.join(',') !== promotedReal.join(',')) {
+      return result('correctness', `ms: CIB says promoted on [${promotedInCib}], services on [${promotedReal}]`);
+    }
     await cluster.stop();
     return result('ok');
   } catch (e) {

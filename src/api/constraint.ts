@@ -63,15 +63,15 @@ export interface ColocationOptions {
 /** Entry points of the constraint builders. */
 export const Constraint = {
   /** Prefer (score > 0) or avoid (score < 0) running `rsc` on `node`. */
-  location(rsc: string, node: string, s: ScoreInput, opts: { id?: string } = {}): ConstraintBuilder {
-    const id = opts.id ?? `location-${rsc}-${clean(node)}`;
+  location(rsc: string, node: string, s: ScoreInput, opts: { id?: string; role?: 'Started' | 'Promoted' | 'Unpromoted' } = {}): ConstraintBuilder {
+    const id = opts.id ?? `location-${rsc}-${clean(node)}${opts.role ? `-${opts.role}` : ''}`;
     return new Built(id, () => {
       const bad = checkIds(id, [rsc]);
       if (bad) return Err(bad);
       if (!node) return Err(clusterError('QUORATE_ERR_BAD_CONFIG', `constraint ${JSON.stringify(id)}: node name is empty`, id));
       const sc = score(id, s);
       if (sc.err) return sc;
-      return Ok({ kind: 'rsc_location', id, rsc, node, score: sc.val, rules: [], sets: [] });
+      return Ok({ kind: 'rsc_location', id, rsc, node, score: sc.val, rules: [], sets: [], ...(opts.role ? { role: opts.role } : {}) });
     });
   },
   /** Place `rsc` relative to `withRsc` (INFINITY: together; -INFINITY: apart). */

@@ -9,6 +9,11 @@ import type { AgentCall } from '../agents/agent.js';
 import type { FunctionAgentSpec } from '../agents/function.js';
 import { OcfExitCode } from '../agents/codes.js';
 
+/** `rsc:2` → `rsc` (clone instance numbers). */
+function baseId(id: string): string {
+  return id.replace(/:\d+$/, '');
+}
+
 /** How a simulated service misbehaves (per resource). */
 export interface ServiceFaults {
   /** Starts fail (rc 1) on these nodes. */
@@ -32,6 +37,8 @@ export class SimulatedServices {
   private readonly active = new Map<string, Set<string>>();
   private readonly promoted = new Map<string, Set<string>>();
   private readonly faults = new Map<string, ServiceFaults>();
+  /** Clones may be active on many machines; only their promotions are limited. */
+  private readonly clones = new Map<string, number>();
   /** Every start/stop/promote/demote done, in order (for timelines and tests). */
   readonly log: { op: string; resource: string; node: string }[] = [];
 
@@ -65,8 +72,18 @@ export class SimulatedServices {
   /** Safety violations now: a primitive active, or promoted, on more than one machine. */
   check(): Violation[] {
     const out: Violation[] = [];
-    for (const [r, s] of this.active) if (s.size > 1) out.push({ kind: 'active-twice', resource: r, nodes: [...s].sort() });
-    for (const [r, s] of this.promoted) if (s.size > 1) out.push({ kind: 'promoted-twice', resource: r, nodes: [...s].sort() });
+    for (const [r, s] of this.active) {
+      if (s.size > 1 && !this.clones.has(baseId(r))) out.push({ kind: 'active-twice', resource: r, nodes: [...s].sort() });
+    }
+    const promoted = new Map<string, Set<string>>();
+    for (const [r, s] of this.promoted) {
+      const all = promoted.get(baseId(r)) ?? new Set<string>();
+      for (const n of s) all.add(n);
+      promoted.set(baseId(r), all);
+    }
+    for (const [r, s] of promoted) {
+      if (s.size > (this.clones.get(r) ?? 1)) out.push({ kind: 'promoted-twice', resource: r, nodes: [...s].sort() });
+    }
     return out;
   }
 
@@ -74,7 +91,8 @@ export class SimulatedServices {
    * The function agent of `resource`. Clone instances share the base name
    * (the agent keys state by the resource instance id it is called with).
    */
-  agent(resource: string): FunctionAgentSpec {
+  agent(resource: string, opts: { clone?: boolean; promotedMax?: number } = {}): FunctionAgentSpec {
+    if (opts.clone) this.clones.set(resource, opts.promotedMax ?? 1);
     const where = (c: AgentCall): string => c.meta['on_node'] ?? '?';
     const set = (m: Map<string, Set<string>>, id: string): Set<string> => {
       let s = m.get(id);
