@@ -19,7 +19,7 @@ export function formatStatus(c: UnpackedCluster): string[] {
     if (r.internal) continue;
     if (r.orphan && r.runningOn.length === 0) continue;
     // pcmk__rsc_filtered_by_node: active, yet running on no listed node (unmanaged on offline nodes only).
-    if (r.variant !== 'primitive' && isActive(r) && r.runningOn.length === 0) continue;
+    if (r.variant !== 'primitive' && isActive(c, r) && r.runningOn.length === 0) continue;
     lines.push(...resourceLines(c, r, '    '));
   }
   if (lines.length === 0) lines.push('    * No resources');
@@ -174,14 +174,27 @@ function topPromotable(r: UnpackedResource): boolean {
   return topOf(r).promotable;
 }
 
-function isActive(r: UnpackedResource): boolean {
-  if (r.variant === 'primitive') return r.runningOn.length > 0;
-  return r.children.some(isActive);
+/**
+ * Pacemaker's native_active: running on a node that is unclean or online —
+ * an offline (but clean) node, such as a guest being recovered, does not count
+ * for a managed resource.
+ */
+function primitiveActive(c: UnpackedCluster, r: UnpackedResource, all: boolean): boolean {
+  const on = r.runningOn.map((n) => {
+    const node = c.nodes.find((x) => x.name === n);
+    return !node || node.unclean || node.online || !r.managed;
+  });
+  return all ? on.length > 0 && on.every(Boolean) : on.some(Boolean);
 }
 
-function allActive(r: UnpackedResource): boolean {
-  if (r.variant === 'primitive') return r.runningOn.length > 0;
-  return r.children.every(allActive);
+function isActive(c: UnpackedCluster, r: UnpackedResource): boolean {
+  if (r.variant === 'primitive') return primitiveActive(c, r, false);
+  return r.children.some((x) => isActive(c, x));
+}
+
+function allActive(c: UnpackedCluster, r: UnpackedResource): boolean {
+  if (r.variant === 'primitive') return primitiveActive(c, r, false);
+  return r.children.every((x) => allActive(c, x));
 }
 
 function anyRec(r: UnpackedResource, f: (x: UnpackedResource) => boolean): boolean {
@@ -220,7 +233,7 @@ function cloneLines(c: UnpackedCluster, cl: UnpackedResource, indent: string): s
   const stoppedIds: string[] = [];
   for (const ch of cl.children) {
     let full = false;
-    const partial = isActive(ch);
+    const partial = isActive(c, ch);
     if (cl.unique) {
       if (partial || !cl.orphan) full = !(ch.orphan && !partial);
     } else if (ch.pendingTask && ch.pendingTask !== 'probe' && anyPending(ch)) {
@@ -229,7 +242,7 @@ function cloneLines(c: UnpackedCluster, cl: UnpackedResource, indent: string): s
       if (!ch.orphan) stoppedIds.push(ch.id);
     } else if (anyRec(ch, (x) => x.orphan) || anyRec(ch, (x) => !x.managed) || anyRec(ch, (x) => x.failed)) {
       full = true;
-    } else if (allActive(ch)) {
+    } else if (allActive(c, ch)) {
       const locs = new Set<string>();
       for (const x of walkAll(ch)) if (x.variant === 'primitive') for (const n of x.runningOn) locs.add(n);
       if (locs.size === 1) {
