@@ -81,6 +81,7 @@ export function cloneMinLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PR
       // Pacemaker creates the missing first action (unrunnable, nowhere); the instance's stop then requires it.
       fa = rscAction(ctx, inst, aTask, 0, undefined, { optional: true });
       fa.runnable = false;
+      fa.reason = 'node availability';
       for (const st of inst.actions) if (st.task === 'stop' && aTask === 'start') order(ctx, st, fa, { impliesThen: true, runnableLeft: true });
     }
     if (!fa) continue;
@@ -107,4 +108,39 @@ export function oneOrMoreFlags(ctx: Ctx): boolean {
     }
   }
   return changed;
+}
+
+/**
+ * An ordering between a clone and a primitive: the clone's side is judged on the
+ * primitive's node only (action_flags_for_ordering), so the graph edge carries no
+ * implications and the instance actions on that node carry them instead.
+ * Returns false when neither or both sides are clones.
+ */
+export function cloneNodeLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags, firsts: Act[], thens: Act[], sameNode: boolean): boolean {
+  const ca = isClone(a), cb = isClone(b);
+  if (ca === cb) return false;
+  if (ca && b.variant !== 'primitive') return false;
+  if (cb && a.variant !== 'primitive') return false;
+  if (aTask === 'stop' && a !== b) for (const t of thens) ctx.stopThen.push({ first: a, then: t, sameNode });
+  const edge: OrderFlags = flags.runnableLeft ? { runnableLeft: true } : {};
+  const implies: OrderFlags = { ...(flags.impliesThen ? { impliesThen: true } : {}), ...(flags.impliesFirst ? { impliesFirst: true } : {}), noGraph: true };
+  const any = flags.impliesThen || flags.impliesFirst;
+  for (const f of firsts) {
+    for (const t of thens) {
+      order(ctx, f, t, edge, id);
+      if (!any) continue;
+      if (ca && t.node !== undefined) {
+        const task = CHILD_TASK[f.task] ?? f.task;
+        for (const inst of a.children) for (const x of inst.actions) if (x.task === task && x.intervalMs === 0 && !x.probe && x.node === t.node) order(ctx, x, t, implies, id);
+      } else if (cb && f.node !== undefined) {
+        for (const inst of b.children) for (const x of inst.actions) if (x.task === bTask && x.intervalMs === 0 && !x.probe && x.node === f.node) order(ctx, f, x, { ...implies, ...(flags.runnableLeft ? { runnableLeft: true } : {}) }, id);
+      } else if (ca) {
+        order(ctx, f, t, implies, id);
+      } else {
+        order(ctx, f, t, implies, id);
+        cloneThenExtras(ctx, id, [f], b, bTask, flags);
+      }
+    }
+  }
+  return true;
 }

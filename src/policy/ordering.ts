@@ -7,7 +7,7 @@ import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
 import { groupActionFlags, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
-import { cloneMinLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
+import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY } from './model.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 
@@ -29,6 +29,7 @@ function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: stri
     firsts = [ph];
   }
   const thens = VARIANTS[b.variant].endpoint(ctx, b, bTask, false);
+  if (cloneNodeLink(ctx, id, a, aTask, b, bTask, flags, firsts, thens, sameNode)) return;
   if (aTask === 'stop' && a !== b) for (const t of thens) ctx.stopThen.push({ first: a, then: t, sameNode });
   for (const f of firsts) for (const t of thens) order(ctx, f, t, flags, id);
   if (b.variant === 'group' && (flags.impliesThen || flags.impliesFirst)) {
