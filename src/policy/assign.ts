@@ -9,6 +9,7 @@ import { mergedScores } from './colocation.js';
 
 /** Records `fn: rsc allocation score on node: N` lines for a resource (and members). */
 export function showScores(ctx: Ctx, fn: string, r: PRsc, recurse: boolean): void {
+  if (r.u.orphan) return; // crm_simulate shows no scores for orphans
   for (const n of ctx.nodeList) {
     const w = r.allowed.get(n.name);
     if (w === undefined) continue;

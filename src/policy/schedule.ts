@@ -15,6 +15,7 @@ import { createProbes, orderProbes } from './probes.js';
 import { applyQuorumPolicy, scheduleFencingAndShutdown } from './fencing.js';
 import { applyAntiColocationOrders, applyOrderConstraints, orderProbesBeforeStopDependents, orderProbesBeforeRestarts, propagate } from './ordering.js';
 import { buildGraph } from './graphBuild.js';
+import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import type { TransitionGraph } from './graph.js';
 import type { Ctx } from './model.js';
 
@@ -41,13 +42,17 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   assignResources(ctx);
+  cancelUnconfiguredRecurring(ctx);
   precreateFailedStops(ctx);
+  createOrphanDeletes(ctx);
   const probes = createProbes(ctx);
+  clearOrphanFailcounts(ctx);
   for (const r of ctx.top) VARIANTS[r.variant].createActions(ctx, r);
   for (const r of ctx.top) VARIANTS[r.variant].internalOrders(ctx, r);
   applyQuorumPolicy(ctx);
   scheduleFencingAndShutdown(ctx);
   orderProbes(ctx, probes);
+  orderOrphanCleanup(ctx);
   applyOrderConstraints(ctx);
   applyAntiColocationOrders(ctx);
   orderProbesBeforeStopDependents(ctx);

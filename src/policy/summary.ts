@@ -10,6 +10,7 @@ import { executionDate, unpackCluster } from '../cib/unpack/unpack.js';
 import { formatDateTime } from '../cib/dates.js';
 import { formatStatus } from '../cib/format/status.js';
 import type { GraphAction, TransitionGraph } from './graph.js';
+import { cloneInstanceLines } from './cloneSummary.js';
 import type { ScheduleResult } from './schedule.js';
 import { primitivesOf, type Act, type PRsc } from './model.js';
 
@@ -58,7 +59,7 @@ export function formatTransitionSummary(result: ScheduleResult): string[] {
   const inGraph = (a: Act): boolean => ids.has(`${a.key}@${a.kind === 'pseudo_event' ? '' : a.node ?? ''}`);
   const out: string[] = [];
   for (const [node, why] of ctx.fence) out.push(`  * Fence (${ctx.cluster.options.stonithAction || 'reboot'}) ${node} '${why}'`);
-  for (const top of ctx.top) for (const r of primitivesOf(top)) out.push(...rscLines(r, inGraph));
+  for (const top of ctx.top) for (const r of primitivesOf(top)) out.push(...(cloneInstanceLines(r, inGraph) ?? rscLines(r, inGraph)));
   return out;
 }
 
@@ -82,6 +83,7 @@ function execLine(a: GraphAction): string {
   if (a.kind === 'pseudo_event') return `  * Pseudo action:   ${a.key}`;
   if (a.kind === 'crm_event') {
     if (a.operation === 'stonith') return `  * Fencing ${a.node?.name} (${a.attributes['CRM_meta_stonith_action'] ?? 'reboot'})`;
+    if (a.operation === 'clear_failcount') return `  * Cluster action:  clear_failcount for ${a.resource?.id} on ${a.node?.name}`;
     return `  * Cluster action:  ${a.operation} on ${a.node?.name}`;
   }
   const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
@@ -113,6 +115,15 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
     if (a.kind !== 'rsc_op' || !a.resource) continue;
     const lrm = [...(st.lrm ?? [])];
     const i = lrm.findIndex((l) => l.id === a.resource!.id);
+    if (a.operation === 'delete' || a.operation === 'cancel') {
+      // delete forgets the resource's history here; cancel ends one recurring operation.
+      if (i >= 0) {
+        if (a.operation === 'delete') lrm.splice(i, 1);
+        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1)) };
+      }
+      states.set(name, { ...st, lrm });
+      continue;
+    }
     const old: LrmResource = i >= 0 ? lrm[i]! : { id: a.resource.id, class: a.resource.class, ...(a.resource.provider ? { provider: a.resource.provider } : {}), type: a.resource.type, ops: [] };
     const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
     const rc = a.operation === 'monitor' && interval === 0 ? 7 : 0;
