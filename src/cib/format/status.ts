@@ -271,7 +271,7 @@ function cloneLines(c: UnpackedCluster, cl: UnpackedResource, indent: string): s
   if (!cl.unique && (cl.cloneMax ?? 0) > active) {
     stoppedMap = new Map();
     // Bundle guest nodes are banned (-INFINITY) for every resource but their replica's.
-    const allowed = c.options.symmetricCluster ? c.nodes.filter((n) => !isBundleNode(c, n)).map((n) => n.name) : knownOn(cl);
+    const allowed = c.options.symmetricCluster ? c.nodes.filter((n) => !isBundleNode(c, n) && !n.fromStatus).map((n) => n.name) : knownOn(cl);
     const running = new Set(cl.runningOn);
     for (const n of sortN(allowed)) {
       if (running.has(n)) continue;

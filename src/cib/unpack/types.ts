@@ -65,6 +65,8 @@ export interface UnpackedNode {
   unpacked: boolean;
   /** Remote node: node_state says it was fenced (node_fenced attribute). */
   remoteWasFenced: boolean;
+  /** Created while reading the status (orphaned connection): not among resources' allowed nodes. */
+  fromStatus?: boolean;
   /** A legacy `type="ping"` node: never runs resources. */
   ping?: boolean;
 }

@@ -316,6 +316,23 @@ function orphanResource(ctx: Ctx, lr: LrmResource): UnpackedResource {
   if (lr.container) r.container = lr.container;
   ctx.resources.push(r);
   ctx.byId.set(r.id, r);
+  if (lr.class === 'ocf' && lr.provider === 'pacemaker' && lr.type === 'remote') {
+    // create_fake_resource: an orphaned connection still names its node, which is shutting down.
+    r.remoteNode = r.id;
+    let n = ctx.nodes.find((x) => x.name === r.id);
+    if (!n) {
+      n = newNode(r.id, r.id, lr.container ? 'guest' : 'remote', {}, {});
+      n.unclean = false;
+      n.fromStatus = true;
+      ctx.nodes.push(n);
+      ctx.nodes.sort((a, b) => compareNames(a.name, b.name));
+    }
+    if (!n.connectionResource) {
+      if (lr.container) { (n as { kind: string }).kind = 'guest'; n.containerResource = lr.container; }
+      n.connectionResource = r.id;
+    }
+    n.shutdown = true;
+  }
   return r;
 }
 
