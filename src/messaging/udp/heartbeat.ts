@@ -38,6 +38,8 @@ export interface UdpHeartbeatOptions {
   port?: number;
   /** Multicast TTL. Default 1. */
   ttl?: number;
+  /** Local address of the interface to join the group on and send from (multicast mode). */
+  multicastInterface?: string;
   /** The cluster key. */
   key: Uint8Array;
   /** Encrypt frame bodies. Default false. */
@@ -116,7 +118,8 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
       else sock.bind(this.me.port, this.me.host, done);
     });
     if (this.mode === 'multicast') {
-      sock.addMembership(this.opts.group ?? '239.192.0.1');
+      sock.addMembership(this.opts.group ?? '239.192.0.1', this.opts.multicastInterface);
+      if (this.opts.multicastInterface) sock.setMulticastInterface(this.opts.multicastInterface);
       sock.setMulticastTTL(this.opts.ttl ?? 1);
       sock.setMulticastLoopback(true);
     }
