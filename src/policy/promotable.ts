@@ -403,7 +403,8 @@ function own(r: PRsc, task: string): Act | undefined {
 
 /** Orderings between the clone's role pseudo actions and the instances' promote/demote. */
 export function orderPromotableInstances(ctx: Ctx, clone: PRsc): void {
-  order(ctx, own(clone, 'promote'), own(clone, 'promoted'), { runnableLeft: true });
+  // Pacemaker's graph has no promote -> promoted input; promoted waits for the instances only.
+  order(ctx, own(clone, 'promote'), own(clone, 'promoted'), { runnableLeft: true, noGraph: true });
   order(ctx, own(clone, 'demote'), own(clone, 'demoted'), { runnableLeft: true });
   order(ctx, own(clone, 'demoted'), own(clone, 'promote'), {});
   order(ctx, own(clone, 'stopped'), own(clone, 'promote'), {});
