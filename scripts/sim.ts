@@ -35,6 +35,11 @@ export interface SimOptions {
   /** Fault steps in the safety phase. */
   readonly steps: number;
   readonly verbose?: boolean;
+  /**
+   * Runs without fencing and ignoring quorum: split brain is then expected,
+   * which shows the checkers catch it.
+   */
+  readonly unsafe?: boolean;
 }
 
 /** What one seed did. */
@@ -76,7 +81,8 @@ export async function runSeed(seed: number, opts: SimOptions): Promise<SeedResul
     const stickiness = rng.pick(['0', '100', 'INFINITY']);
     const cfg = await cluster.configure(c => {
       c.stonith(device)
-        .property('no-quorum-policy', 'stop')
+        .property('no-quorum-policy', opts.unsafe ? 'ignore' : 'stop')
+        .property('stonith-enabled', opts.unsafe ? 'false' : 'true')
         .rscDefault('resource-stickiness', stickiness)
         .resource(Resource.function('vip', services.agent('vip')).monitor('3s'))
         .resource(Resource.group('app', [
@@ -95,14 +101,14 @@ export async function runSeed(seed: number, opts: SimOptions): Promise<SeedResul
     if (cfg.err) return result('crash', `configure failed: ${cfg.val.message}`);
 
     const violations: string[] = [];
+    // Checked when they happen: every start and promote checks the invariants.
     const check = (): void => {
-      for (const v of services.check()) violations.push(`${v.kind} ${v.resource} on ${v.nodes.join(',')} at ${net.clock.now()} ms`);
+      for (const v of services.violations.splice(0)) violations.push(`${v.kind} ${v.resource} on ${v.nodes.join(',')} at ${net.clock.now()} ms`);
     };
     const run = async (ms: number): Promise<void> => {
-      for (let t = 0; t < ms; t += 10) {
-        await net.runFor(10, 10);
+      for (let t = 0; t < ms && violations.length === 0; t += 50) {
+        await net.runFor(50, 10);
         check();
-        if (violations.length > 0) return;
       }
     };
     await run(rng.int(500, 3000));
@@ -211,13 +217,14 @@ export async function runSeed(seed: number, opts: SimOptions): Promise<SeedResul
   }
 }
 
-function parseArgs(argv: readonly string[]): { seeds: number[]; nodes: number; steps: number; verbose: boolean } {
+function parseArgs(argv: readonly string[]): { seeds: number[]; nodes: number; steps: number; verbose: boolean; unsafe: boolean } {
   let count = 20;
   let first: number | undefined;
   let single: number | undefined;
   let nodes = 3;
   let steps = 25;
   let verbose = false;
+  let unsafe = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = (): number => {
@@ -231,11 +238,12 @@ function parseArgs(argv: readonly string[]): { seeds: number[]; nodes: number; s
     else if (a === '--nodes') nodes = Math.max(2, v());
     else if (a === '--steps') steps = v();
     else if (a === '--verbose' || a === '-v') verbose = true;
-    else throw new Error(`unknown argument ${a} (use --seeds N, --seed S, --from S, --nodes K, --steps M, --verbose)`);
+    else if (a === '--unsafe') unsafe = true;
+    else throw new Error(`unknown argument ${a} (use --seeds N, --seed S, --from S, --nodes K, --steps M, --verbose, --unsafe)`);
   }
   const start = first ?? (single === undefined ? (Date.now() % 1_000_000) : 0);
   const seeds = single !== undefined ? [single] : Array.from({ length: count }, (_, i) => start + i);
-  return { seeds, nodes, steps, verbose };
+  return { seeds, nodes, steps, verbose, unsafe };
 }
 
 /** Runs many seeds; returns the exit code. */
@@ -255,7 +263,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let worst: SeedResult | undefined;
   const rank = { ok: 0, liveness: 1, correctness: 2, crash: 3 };
   for (const seed of args.seeds) {
-    const r = await runSeed(seed, { nodes: args.nodes, steps: args.steps, verbose: args.verbose });
+    const r = await runSeed(seed, { nodes: args.nodes, steps: args.steps, verbose: args.verbose, unsafe: args.unsafe });
     for (const [k, n] of Object.entries(r.faults)) totals[k] = (totals[k] ?? 0) + n;
     fencings += r.fencings;
     transitions += r.transitions;

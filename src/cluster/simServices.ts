@@ -39,6 +39,8 @@ export class SimulatedServices {
   private readonly faults = new Map<string, ServiceFaults>();
   /** Clones may be active on many machines; only their promotions are limited. */
   private readonly clones = new Map<string, number>();
+  /** Violations seen at the moment they happened (checked on every start and promote). */
+  readonly violations: Violation[] = [];
   /** Every start/stop/promote/demote done, in order (for timelines and tests). */
   readonly log: { op: string; resource: string; node: string }[] = [];
 
@@ -107,6 +109,7 @@ export class SimulatedServices {
         if (f?.failStartOn?.includes(where(c))) return { rc: OcfExitCode.ERR_GENERIC, output: `${resource} cannot start on ${where(c)}` };
         set(this.active, c.resourceId).add(where(c));
         this.log.push({ op: 'start', resource: c.resourceId, node: where(c) });
+        this.violations.push(...this.check());
         return OcfExitCode.OK;
       },
       stop: c => {
@@ -123,6 +126,7 @@ export class SimulatedServices {
         if (!set(this.active, c.resourceId).has(where(c))) return OcfExitCode.NOT_RUNNING;
         set(this.promoted, c.resourceId).add(where(c));
         this.log.push({ op: 'promote', resource: c.resourceId, node: where(c) });
+        this.violations.push(...this.check());
         return OcfExitCode.OK;
       },
       demote: c => {
