@@ -113,6 +113,8 @@ function createActions(ctx: Ctx, r: PRsc): void {
     for (const op of r.u.ops) {
       if (op.name !== 'monitor' || op.enabled === 'false') continue;
       if (op.role && !/^Started$/i.test(op.role)) continue;
+      // A promoted clone instance runs only its Promoted-role monitors (see promotable.ts).
+      if (!op.role && r.nextRole === 'Promoted') continue;
       const ms = intervalMs(op.interval);
       if (ms <= 0) continue;
       const known = cur.includes(next) && r.u.history[next]?.recurring[`monitor_${ms}`] !== undefined;

@@ -351,10 +351,16 @@ function roleActions(ctx: Ctx, p: PRsc): void {
   // Role-specific recurring monitors.
   for (const op of p.u.ops) {
     if (op.name !== 'monitor' || op.enabled === 'false') continue;
-    const role = roleOf(op.role);
-    if (role === undefined) continue;
+    const roleless = roleOf(op.role) === undefined;
+    // Monitors without a role are the unpromoted instances' monitors.
+    const role = roleOf(op.role) ?? 'Unpromoted';
     const interval = ms(op.interval);
     if (interval <= 0) continue;
+    if (roleless && next !== null && role === nextRole) {
+      const mon = p.actions.find((a) => a.task === 'monitor' && a.intervalMs === interval && a.node === next && !a.probe);
+      if (mon && curRole === 'Promoted' && demote) order(ctx, demote, mon, { runnableLeft: true });
+      continue;
+    }
     if (next !== null && role === nextRole) {
       const known = cur === next && p.u.history[next]?.recurring[`monitor_${interval}`] !== undefined;
       const optional = known && (start?.optional ?? true) && (role !== 'Promoted' || (promote?.optional ?? true));
