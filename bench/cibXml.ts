@@ -45,6 +45,7 @@ export class History {
   private readonly uuid: string;
   private actionId = 1;
   private readonly callIds = new Map<string, number>();
+  private readonly digests = new WeakMap<object, Map<string, string>>();
   constructor(rng: Rng, readonly baseTime: number) {
     const hex = (n: number): string => Array.from({ length: n }, () => rng.int(0, 15).toString(16)).join('');
     this.uuid = `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
@@ -63,7 +64,17 @@ export class History {
       `crm-debug-origin="do_update_resource" crm_feature_set="${FEATURE_SET}" transition-key="${key}" ` +
       `transition-magic="0:${o.rc};${key}" exit-reason="" on_node="${o.node}" call-id="${call}" rc-code="${o.rc}" ` +
       `op-status="0" interval="${o.intervalMs}" last-rc-change="${o.time}" exec-time="${10 + (call % 40)}" queue-time="0" ` +
-      `op-digest="${opDigest(o.params, o.intervalMs, o.timeoutMs)}"/>`;
+      `op-digest="${this.digest(o.params, o.intervalMs, o.timeoutMs)}"/>`;
+  }
+
+  /** {@link opDigest}, remembered per parameter map (a resource's entries on every node share it). */
+  private digest(params: Readonly<Record<string, string>>, intervalMs: number, timeoutMs: number): string {
+    let byOp = this.digests.get(params);
+    if (byOp === undefined) this.digests.set(params, (byOp = new Map()));
+    const k = `${intervalMs}/${timeoutMs}`;
+    let d = byOp.get(k);
+    if (d === undefined) byOp.set(k, (d = opDigest(params, intervalMs, timeoutMs)));
+    return d;
   }
 }
 
