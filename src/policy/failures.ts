@@ -25,6 +25,8 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
       const running = r.u.runningOn;
+      // multiple-active=stop_only: a resource found active on several nodes runs nowhere.
+      if (running.length > 1 && r.u.meta['multiple-active'] === 'stop_only') for (const n of ctx.nodeList) resourceLocation(r, n.name, -INFINITY);
       // A failed stop leaves the resource unusable on that node.
       for (const f of r.u.failures) if (f.op.operation === 'stop' && !f.expired) resourceLocation(r, f.node, -INFINITY);
       const stickiness = instanceStickiness(r);

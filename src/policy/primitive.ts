@@ -82,9 +82,12 @@ function createActions(ctx: Ctx, r: PRsc): void {
   }
   let stopNodes: string[] = [];
   let startRequired = false;
+  const stopOnly = cur.length > 1 && r.u.meta['multiple-active'] === 'stop_only';
   if (cur.length > 1) {
+    // Active on several nodes: stop everywhere, then start once (unless multiple-active=stop_only).
     stopNodes = [...cur];
-    startRequired = next !== null;
+    startRequired = next !== null && !stopOnly;
+    if (stopOnly && !r.reason) r.reason = 'node availability';
   } else if (cur.length === 1) {
     const c = cur[0]!;
     if (next === null) {
@@ -105,7 +108,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
     stops.push(rscAction(ctx, r, 'stop', 0, next, { optional: true }));
   }
   let start: Act | undefined;
-  if (next !== null) {
+  if (next !== null && !stopOnly) {
     start = rscAction(ctx, r, 'start', 0, next, { optional: !startRequired });
     for (const s of stops) order(ctx, s, start, { impliesThen: true, restart: true, runnableLeftIfRequired: true });
   }
