@@ -6,7 +6,7 @@ import { sameText, splitSections } from '../../src/cli/compare.js';
 
 const DATA = '/work/shared/pacemaker-scheduler';
 /** The rate reached; raise it as unpacking improves. */
-const THRESHOLD = 0.98;
+const THRESHOLD = 0.985;
 
 test(`status section matches crm_simulate for >= ${THRESHOLD * 100}% of cases`, () => {
   const names = readFileSync(`${DATA}/cases.tsv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]!);
@@ -15,7 +15,8 @@ test(`status section matches crm_simulate for >= ${THRESHOLD * 100}% of cases`, 
     try {
       const l = loadCib(`${DATA}/xml/${name}.xml`);
       if (!l.ok) { bad.push(`${name} (${l.error.message})`); continue; }
-      const n = resolveNow(l.cib, undefined, 0);
+      // crm_simulate's "now" without execution-date is the wall clock (failure-timeout expiry depends on it).
+      const n = resolveNow(l.cib, undefined, Math.floor(Date.now() / 1000));
       const got = splitSections(currentStatus(l.cib, n.ok ? n.now : 0)).get('Current cluster status') ?? '';
       const exp = splitSections(readFileSync(`${DATA}/summary/${name}.summary`, 'utf8')).get('Current cluster status') ?? '';
       if (!sameText(got, exp)) bad.push(name);

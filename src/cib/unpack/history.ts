@@ -147,8 +147,8 @@ function unpackOp(
     if (st.pendingTask === undefined && (op.interval !== 0 || task !== 'monitor')) st.pendingTask = task;
     return;
   }
-  const failedResult = status !== ExecStatus.DONE || rc !== target;
-  if (status !== ExecStatus.NOT_INSTALLED && failedResult && isExpired(op)) return;
+  // Expiry is judged on the recorded entry; only an entry that still counts as a failure is dropped.
+  const expired = status !== ExecStatus.NOT_INSTALLED && isExpired(op);
   // Degraded results are informational: remap to their error-free equivalents.
   if (rc === 190 && task === 'monitor') rc = 0;
   else if (rc === 191 && task === 'monitor') rc = 8;
@@ -194,6 +194,7 @@ function unpackOp(
     }
   }
 
+  if (expired && status !== ExecStatus.DONE && status !== ExecStatus.CANCELLED) return;
   switch (status) {
     case ExecStatus.CANCELLED:
       return;
