@@ -28,6 +28,19 @@ export interface CloneData {
 
 const DATA = new WeakMap<PRsc, CloneData>();
 
+/** Instance priority (the resource's priority, raised by promotion scores). */
+const PRIORITY = new WeakMap<PRsc, number>();
+
+/** An instance's current priority. */
+export function instancePriority(r: PRsc): number {
+  return PRIORITY.get(r) ?? r.u.priority;
+}
+
+/** Sets an instance's priority. */
+export function setInstancePriority(r: PRsc, p: number): void {
+  PRIORITY.set(r, p);
+}
+
 function bool(v: string | undefined, dflt: boolean): boolean {
   if (v === undefined) return dflt;
   return /^(true|yes|on|1|y)$/i.test(v);
@@ -106,7 +119,7 @@ function locationAll(ctx: Ctx, r: PRsc, score: number): void {
 }
 
 /** Instance order for assignment (pcmk__cmp_instance, without colocation ordering). */
-function cmpInstance(a: PRsc, b: PRsc): number {
+export function cmpInstance(a: PRsc, b: PRsc): number {
   const ra = instanceRunningOn(a), rb = instanceRunningOn(b);
   if (ra.length > 0 && rb.length > 0 && ra.length !== rb.length) return ra.length - rb.length;
   let n1: string | undefined = ra[0], n2: string | undefined = rb[0];
@@ -114,7 +127,8 @@ function cmpInstance(a: PRsc, b: PRsc): number {
   if (n1 !== undefined && (a.allowed.get(n1) ?? -1) < 0) { n1 = undefined; can1 = false; }
   if (n2 !== undefined && (b.allowed.get(n2) ?? -1) < 0) { n2 = undefined; can2 = false; }
   if (can1 !== can2) return can1 ? -1 : 1;
-  if (a.u.priority !== b.u.priority) return b.u.priority - a.u.priority;
+  const pa = instancePriority(a), pb = instancePriority(b);
+  if (pa !== pb) return pb - pa;
   if (n1 === undefined && n2 === undefined) return 0;
   if (n1 === undefined) return 1;
   if (n2 === undefined) return -1;

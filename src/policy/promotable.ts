@@ -12,15 +12,15 @@ import { order, rscAction } from './actions.js';
 import { addColocatedScores } from './colocation.js';
 import { ruleMatchesNode } from './location.js';
 import { parseInterval } from '../cib/values.js';
-import { cloneData, instanceRunningOn } from './cloneAssign.js';
+import { cloneData, cmpInstance, instancePriority, instanceRunningOn, setInstancePriority } from './cloneAssign.js';
 
 /** Priority and sort index of instances during role assignment. */
-const PRIO = new WeakMap<PRsc, number>();
 const SORT = new WeakMap<PRsc, number>();
 
 function prio(r: PRsc): number {
-  return PRIO.get(r) ?? r.u.priority;
+  return instancePriority(r);
 }
+const PRIO = { set: setInstancePriority };
 
 /** The instance's placed node (group instances: first member's). */
 function placed(inst: PRsc): string | null {
@@ -101,6 +101,7 @@ export function promotableBefore(ctx: Ctx, clone: PRsc): void {
       if (!nodeAvailable(ctx.nodes.get(node))) continue;
       const s = promotionScore(ctx, clone, inst, node, 0);
       if (s > 0) inst.allowed.set(node, addScore(w, s));
+      if (s > prio(inst)) PRIO.set(inst, s);
     }
   }
 }
@@ -199,7 +200,7 @@ function cmpPromotable(a: PRsc, b: PRsc): number {
   const order = { Promoted: 3, Unpromoted: 2, Stopped: 1 } as Record<string, number>;
   const ra = order[currentRole(a)] ?? 0, rb = order[currentRole(b)] ?? 0;
   if (ra !== rb) return rb - ra;
-  return (a.u.instance ?? 0) - (b.u.instance ?? 0);
+  return cmpInstance(a, b);
 }
 
 /** After placement: picks the instances to promote (pcmk__set_instance_roles). */
