@@ -30,6 +30,7 @@ export function runPolicyBench(o: PolicyBenchOptions = {}): void {
     dir: o.casesDir ?? process.env['QUORATE_CASES'] ?? '/work/shared/pacemaker-scheduler',
     sample: mode === 'full' ? undefined : mode === 'quick' ? 15 : 60,
     processSample: mode === 'full' ? undefined : mode === 'quick' ? 10 : 60,
+    cliSample: mode === 'quick' ? 5 : 60,
     log,
   });
   benchScale({

@@ -14,8 +14,10 @@ export interface CaseBenchOptions {
   readonly dir: string;
   /** How many cases, evenly spread over the list; undefined = all. */
   readonly sample?: number;
-  /** How many cases also run through the CLI and crm_simulate (a process each). */
+  /** How many cases also run through crm_simulate (a process each); undefined = all. */
   readonly processSample?: number;
+  /** How many of those also run through quorate's CLI (Node start-up dominates; a sample is enough). */
+  readonly cliSample?: number;
   readonly log: (line: string) => void;
 }
 
@@ -68,8 +70,9 @@ export function benchCases(o: CaseBenchOptions): void {
   // One process per case, as users run them.
   const crm = haveCrmSimulate();
   const procCases = evenSample(cases, o.processSample);
+  const cliCases = new Set(evenSample(procCases, o.cliSample));
   const crmMs: number[] = [], cliMs: number[] = [];
-  const crmFail: string[] = [];
+  const crmFail: string[] = [], cliFail: string[] = [];
   for (const c of procCases) {
     const file = join(o.dir, 'xml', `${c.name}.xml`);
     if (crm) {
@@ -77,8 +80,10 @@ export function benchCases(o: CaseBenchOptions): void {
       if (r.timedOut || r.error !== undefined) crmFail.push(`${c.name}: ${r.timedOut ? 'timeout' : r.error}`);
       else crmMs.push(r.ms);
     }
+    if (!cliCases.has(c)) continue;
     const q = runQuorateCli(file, c.extra, 60_000);
     if (!q.timedOut && q.error === undefined) cliMs.push(q.ms);
+    else cliFail.push(`${c.name}: ${q.timedOut ? 'timeout' : q.error}`);
   }
 
   const sp = stats(parse), ss = stats(sched), st = stats(total), sc = stats(crmMs), sq = stats(cliMs);
@@ -102,4 +107,5 @@ export function benchCases(o: CaseBenchOptions): void {
     if (failures.length > 20) o.log(`  … and ${failures.length - 20} more`);
   }
   if (crmFail.length > 0) o.log(`crm_simulate failed on: ${crmFail.join('; ')}`);
+  if (cliFail.length > 0) o.log(`quorate CLI failed on: ${cliFail.join('; ')}`);
 }
