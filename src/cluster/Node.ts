@@ -11,7 +11,7 @@ import type { Clock } from '../util/clock.js';
 import { SystemClock } from '../util/clock.js';
 import { Ok, Err, type Result } from '../util/result.js';
 import { logger } from '../util/log.js';
-import type { Cib, LrmResource, Primitive } from '../cib/types.js';
+import type { Cib, CibVersion, LrmResource, Primitive } from '../cib/types.js';
 import { parseInterval } from '../cib/values.js';
 import { flattenSets } from '../cib/unpack/nvs.js';
 import type { GraphAction } from '../policy/graph.js';
@@ -78,11 +78,15 @@ export class Node extends EventEmitter<ClusterEvents> {
   readonly fencer: Fencer;
   /** @internal */ readonly transport: Transport;
   private cibReplica: Cib;
+  /** Version of the last update applied while this node's partition had quorum. */
+  private quorateVersion: CibVersion;
   private currentView: MembershipView | undefined;
   private dcName: string | undefined;
   private isSynced = false;
   private joins = new Map<string, Extract<ClusterMessage, { t: 'join' }>>();
   private readonly history: LrmHistory;
+  /** The history as sent with this view's join (what the DC writes at sync). */
+  private joinLrm: LrmResource[] = [];
   private fenceLog: FenceHistoryEntry[] = [];
   private controller: Controller | undefined;
   private readonly pending = new Map<string, PendingRequest>();
@@ -103,7 +107,9 @@ export class Node extends EventEmitter<ClusterEvents> {
     this.transport = opts.transport;
     this.clock = opts.clock ?? new SystemClock();
     this.registry = opts.registry ?? new AgentRegistry();
-    this.cibReplica = opts.storage?.load() ?? emptyCib(opts.nodes ?? [this.name]);
+    const stored = opts.storage?.load();
+    this.cibReplica = stored?.cib ?? emptyCib(opts.nodes ?? [this.name]);
+    this.quorateVersion = stored?.quorateVersion ?? { adminEpoch: 0, epoch: 0, numUpdates: 0 };
     this.history = new LrmHistory(this.name);
     this.executor = new LocalExecutor({
       node: this.name, clock: this.clock,
@@ -285,7 +291,8 @@ export class Node extends EventEmitter<ClusterEvents> {
     for (const m of v.members) if (!before.has(m)) this.emit('node:up', { node: m });
     for (const m of before) if (!after.has(m)) this.emit('node:down', { node: m });
     if (dcChanged && newDc !== undefined) this.emit('dc:elected', { node: newDc });
-    const join: ClusterMessage = { t: 'join', ring: v.ringId, cib: this.cibReplica, lrm: this.history.snapshot(), fenceHistory: this.fenceLog };
+    this.joinLrm = this.history.snapshot();
+    const join: ClusterMessage = { t: 'join', ring: v.ringId, cib: this.cibReplica, quorateVersion: this.quorateVersion, lrm: this.joinLrm, fenceHistory: this.fenceLog };
     const r = this.transport.broadcast(join as unknown as JsonValue);
     if (r.err) log('%s: join broadcast failed: %s', this.name, r.val.message);
   }
@@ -316,13 +323,17 @@ export class Node extends EventEmitter<ClusterEvents> {
   }
 
   private finishSync(v: MembershipView): void {
-    // Every member sees the same joins in the same order, so all pick the same CIB.
-    let best: Cib | undefined;
+    // Every member sees the same joins in the same order, so all pick the same CIB:
+    // the one with the latest quorate history, then the newest, then the lowest name.
+    let best: Extract<ClusterMessage, { t: 'join' }> | undefined;
     for (const m of v.members) {
-      const c = this.joins.get(m)!.cib;
-      if (!best || compareCibVersions(c, best) > 0) best = c;
+      const j = this.joins.get(m)!;
+      if (!best) { best = j; continue; }
+      const q = compareVersions(j.quorateVersion, best.quorateVersion);
+      if (q > 0 || (q === 0 && compareCibVersions(j.cib, best.cib) > 0)) best = j;
     }
-    this.cibReplica = best!;
+    this.cibReplica = best!.cib;
+    this.quorateVersion = best!.quorateVersion;
     const seen = new Set(this.fenceLog.map(fenceKey));
     for (const m of v.members) {
       for (const e of this.joins.get(m)!.fenceHistory) {
@@ -331,9 +342,10 @@ export class Node extends EventEmitter<ClusterEvents> {
     }
     this.fenceLog.sort((a, b) => a.completedAt - b.completedAt);
     this.isSynced = true;
-    this.opts.storage?.save(this.cibReplica);
     this.syncFencer();
     this.updateQuorum(v.members);
+    if (this.quorate) this.quorateVersion = this.cibReplica.version;
+    this.persist();
     if (this.dcName === this.name) {
       this.controller = new Controller(this, this.joins);
       this.controller.start();
@@ -352,6 +364,10 @@ export class Node extends EventEmitter<ClusterEvents> {
     }
   }
 
+  private persist(): void {
+    this.opts.storage?.save({ cib: this.cibReplica, quorateVersion: this.quorateVersion });
+  }
+
   /** Votes a view needs for quorum (simple majority of configured nodes). */
   quorumNeeded(): number {
     const configured = new Set(this.cibReplica.configuration.nodes.map(n => n.uname));
@@ -362,7 +378,6 @@ export class Node extends EventEmitter<ClusterEvents> {
   private onCib(from: string, msg: Extract<ClusterMessage, { t: 'cib' }>): void {
     if (!this.isSynced || from !== this.dcName) return;
     this.cibReplica = applyCibOps(this.cibReplica, msg.ops);
-    this.opts.storage?.save(this.cibReplica);
     for (const op of msg.ops) {
       if (op.op === 'lrm-erase' && op.node === this.name) {
         this.history.erase(op.rsc);
@@ -374,11 +389,31 @@ export class Node extends EventEmitter<ClusterEvents> {
       this.syncFencer();
       if (this.currentView) this.updateQuorum(this.currentView.members);
     }
+    if (this.quorate) this.quorateVersion = this.cibReplica.version;
+    this.persist();
     for (const id of msg.acks) {
       const p = this.pending.get(id);
       if (p) { this.pending.delete(id); p.resolve(Ok(undefined)); }
     }
+    if (msg.cause === 'membership') this.resendSinceJoin();
     this.controller?.onApplied(msg);
+  }
+
+  /**
+   * Results that finished after this view's join was sent may have reached
+   * no controller (the DC had none before the sync): the DC just wrote the
+   * join's history, so send what changed since.
+   */
+  private resendSinceJoin(): void {
+    const before = new Map(this.joinLrm.map(r => [r.id, r]));
+    for (const r of this.history.snapshot()) {
+      const b = before.get(r.id);
+      if (b && JSON.stringify(b.ops) === JSON.stringify(r.ops)) continue;
+      const remove = (b?.ops ?? []).map(o => o.id).filter(id => !r.ops.some(o => o.id === id));
+      const rsc: LrmAgentRef = { id: r.id, class: r.class ?? 'ocf', type: r.type ?? '', ...(r.provider !== undefined ? { provider: r.provider } : {}) };
+      this.reply('', { rsc, records: r.ops, remove, failed: false }, 0, OpStatus.DONE);
+    }
+    this.joinLrm = this.history.snapshot();
   }
 
   private emitResourceEvents(node: string, records: Extract<CibOp, { op: 'lrm-op' }>['records']): void {
@@ -583,6 +618,10 @@ function msOf(v: string | undefined, dflt: number): number {
   if (/^\d+$/.test(v)) return Number(v);
   const r = parseInterval(v);
   return r.ok ? r.val : dflt;
+}
+
+function compareVersions(a: CibVersion, b: CibVersion): number {
+  return (a.adminEpoch - b.adminEpoch) || (a.epoch - b.epoch) || (a.numUpdates - b.numUpdates);
 }
 
 function fenceKey(e: FenceHistoryEntry): string {

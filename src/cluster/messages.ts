@@ -14,7 +14,7 @@
  * - `fenced` (broadcast by the DC): a fencing result, for every node's history.
  * @module
  */
-import type { Cib, LrmResource } from '../cib/types.js';
+import type { Cib, CibVersion, LrmResource } from '../cib/types.js';
 import type { GraphAction } from '../policy/graph.js';
 import type { RingId } from '../messaging/transport.js';
 import type { CibOp } from './cibOps.js';
@@ -38,7 +38,7 @@ export interface FenceHistoryEntry {
 
 /** Every message of the protocol. */
 export type ClusterMessage =
-  | { readonly t: 'join'; readonly ring: RingId; readonly cib: Cib; readonly lrm: readonly LrmResource[]; readonly fenceHistory: readonly FenceHistoryEntry[] }
+  | { readonly t: 'join'; readonly ring: RingId; readonly cib: Cib; readonly quorateVersion: CibVersion; readonly lrm: readonly LrmResource[]; readonly fenceHistory: readonly FenceHistoryEntry[] }
   | { readonly t: 'cib'; readonly ops: readonly CibOp[]; readonly acks: readonly string[]; readonly cause: CibCause; readonly key?: string }
   | { readonly t: 'request'; readonly id: string; readonly ops: readonly CibOp[] }
   | { readonly t: 'exec'; readonly key: string; readonly targetRc: number; readonly action: GraphAction }
