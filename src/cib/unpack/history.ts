@@ -76,7 +76,11 @@ export function onFailFor(rsc: UnpackedResource, task: string, intMs: number, po
       r = task === 'stop' ? (pol.stonithEnabled ? 'fence' : 'block') : 'restart';
   }
   if (r === 'fence' && !pol.stonithEnabled) r = task === 'stop' ? 'block' : 'stop';
-  if (rsc.remoteNode !== undefined && rsc.container === undefined && r === 'restart' && task !== 'stop') r = 'reset-remote';
+  // A remote connection's own default (not for probes or starts): fence the remote node, or stop without fencing.
+  if (v === undefined && rsc.remoteNode !== undefined && rsc.container === undefined
+    && task !== 'stop' && task !== 'start' && !(task === 'monitor' && intMs === 0)) {
+    r = pol.stonithEnabled ? 'reset-remote' : 'stop';
+  }
   if (rsc.container !== undefined && r === 'restart' && !rsc.remoteNode) {
     // Resources inside a container recover by restarting the container.
   }
@@ -235,12 +239,18 @@ function updateState(rsc: UnpackedResource, _node: string, op: LrmRscOp, task: s
       case 'stop': case 'fence': case 'standby':
         break;
       case 'reset-remote':
-        st.onFail = 'ignore'; st.nextRole = 'Unknown';
+        // With a reconnect interval the connection stays failed until the failure expires.
+        if (!reconnectInterval(rsc)) { st.onFail = 'ignore'; st.nextRole = 'Unknown'; }
         break;
       default:
         st.onFail = 'ignore'; st.nextRole = 'Unknown';
     }
   }
+}
+
+function reconnectInterval(rsc: UnpackedResource): boolean {
+  const v = rsc.params['reconnect_interval'];
+  return v !== undefined && intervalMs(v) > 0;
 }
 
 /** Operation key as Pacemaker names it: rsc_task_intervalMs (without rsc). */
