@@ -114,3 +114,21 @@ test('forged, truncated, replayed, oversized and garbage frames are dropped and 
     await Promise.all(ts.map(t => t.stop()));
   }
 });
+
+test('a stopped node that starts again rejoins the ring (merge through join messages)', async () => {
+  const { ts } = await cluster(3);
+  try {
+    assert.ok(await waitFor(() => sameView(ts, ['n1', 'n2', 'n3']), 10_000), 'ring formed');
+    const first = ts[0]!.view()!.ringId;
+    await ts[1]!.stop();
+    assert.ok(await waitFor(() => sameView([ts[0]!, ts[2]!], ['n1', 'n3']), 10_000), 'ring without n2');
+    await ts[1]!.start();
+    assert.ok(await waitFor(() => sameView(ts, ['n1', 'n2', 'n3']), 10_000), 'n2 back');
+    assert.ok(ts[0]!.view()!.ringId.seq > first.seq, 'a fresh ring id');
+    const recs = ts.map(record);
+    assert.ok(ts[1]!.broadcast('back').ok);
+    assert.ok(await waitFor(() => recs.every(r => r.messages.some(m => m.payload === 'back')), 5_000));
+  } finally {
+    await Promise.all(ts.map(t => t.stop()));
+  }
+});

@@ -76,6 +76,8 @@ export interface HbState {
   installed: { ring: HbRing; members: number[] } | undefined;
   cur: Log | undefined;
   old: Log | undefined;
+  /** The log of the view before the installed one, kept to answer flush NAKs. */
+  retired: Log | undefined;
   flush: { ring: HbRing; members: number[]; cut: HbCut | undefined; deadline: number } | undefined;
   /** Highest proposal acknowledged (lower ones are refused). */
   acked: HbRing | undefined;
@@ -111,7 +113,7 @@ export type HbOutput =
 export function createHb(cfg: HbConfig): HbState {
   return {
     cfg, started: false, lastNakAt: -Infinity, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
-    old: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
+    old: undefined, retired: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
   };
@@ -351,6 +353,8 @@ function completeFlush(c: Ctx): void {
   s.unsent = [...requeue, ...s.unsent];
   s.pending = [];
   s.nextId = 1;
+  // Keep the old log: peers still flushing may ask us (the holder) for it.
+  s.retired = old;
   s.old = undefined;
   s.flush = undefined;
   s.installed = { ring: f.ring, members: f.members };
@@ -448,7 +452,7 @@ function onData(c: Ctx, d: HbData): void {
 
 function onNak(c: Ctx, f: HbNak): void {
   const s = c.s;
-  const log = s.cur && sameHbRing(f.ring, s.cur.ring) ? s.cur : s.old && sameHbRing(f.ring, s.old.ring) ? s.old : undefined;
+  const log = [s.cur, s.old, s.retired].find(l => l && sameHbRing(f.ring, l.ring));
   if (!log) return;
   for (const k of f.seqs.slice(0, MAX_NAK)) {
     const d = log.store.get(k);
