@@ -12,7 +12,7 @@ import { order, rscAction } from './actions.js';
 import { applyColocScore } from './colocation.js';
 import { groupActionFlags } from './group.js';
 import { sortNodes } from './assign.js';
-import { assignClone, cloneData, cloneOf, initCloneData, instanceRunningOn, isClone } from './cloneAssign.js';
+import { assignClone, cloneData, cloneOf, historyName, initCloneData, instanceRunningOn, isClone } from './cloneAssign.js';
 import { createPromotableActions, orderPromotableInstances, promotableBefore, promotableAfter, promotableColocation } from './promotable.js';
 
 export { cloneOf, isClone, cloneData } from './cloneAssign.js';
@@ -283,26 +283,11 @@ export function skipCloneProbe(r: PRsc, node: string): boolean {
 
 // ---------------------------------------------------------------- graph names
 
-/** The name Pacemaker's history knows an anonymous instance by (its clone_name), if it differs. */
-export function historyName(r: PRsc): string | undefined {
-  const c = cloneOf(r);
-  if (!c || r.variant !== 'primitive') return undefined;
-  let name: string | undefined;
-  for (const h of Object.values(r.u.history)) {
-    for (const op of h.ops) {
-      const key = op.operationKey ?? '';
-      const m = /^(.*)_[a-z_]+_\d+$/.exec(key);
-      if (m && m[1]) name = m[1];
-    }
-  }
-  return name !== undefined && name !== r.id ? name : undefined;
-}
-
 /** Graph key and resource ids of an instance action (operation_key, primitive id/long-id). */
-export function graphNames(a: Act): { key?: string; rscId?: string; longId?: string } {
+export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; longId?: string } {
   const r = a.rsc;
   if (!r || !cloneOf(r) || r.variant !== 'primitive') return {};
-  const hist = historyName(r);
+  const hist = historyName(ctx, r);
   const unique = cloneData(cloneOf(r)!).unique;
   const out: { key?: string; rscId?: string; longId?: string } = {};
   if (hist !== undefined && a.kind === 'rsc_op') out.key = `${hist}_${a.task}_${a.intervalMs}`;

@@ -248,3 +248,20 @@ export function assignClone(ctx: Ctx, clone: PRsc, beforeDistribute?: (ctx: Ctx,
   clone.assigning = false;
   return null;
 }
+
+/**
+ * The name the history knows an instance by (Pacemaker's clone_name), when it
+ * differs from the instance id: the lrm_resource id that was mapped to it last.
+ */
+export function historyName(ctx: Ctx, r: PRsc): string | undefined {
+  if (!cloneOf(r) || r.variant !== 'primitive') return undefined;
+  let name: string | undefined;
+  for (const [node, h] of Object.entries(r.u.history)) {
+    const first = h.ops[0];
+    if (!first) continue;
+    const st = ctx.cluster.cib.status.nodes.find((s) => (s.uname ?? s.id) === node);
+    const lr = st?.lrm?.find((l) => l.ops.includes(first));
+    if (lr) name = lr.id;
+  }
+  return name !== undefined && name !== r.id ? name : undefined;
+}

@@ -71,7 +71,7 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
     if (id === undefined) continue;
     const n = a.node !== undefined ? ctx.nodes.get(a.node) : undefined;
     const r = a.rsc;
-    const cn = graphNames(a);
+    const cn = graphNames(ctx, a);
     const gkey = cn.key ?? a.graphKey ?? a.key;
     actions.push({
       id,

@@ -12,7 +12,7 @@ import { order, rscAction } from './actions.js';
 import { addColocatedScores } from './colocation.js';
 import { ruleMatchesNode } from './location.js';
 import { parseInterval } from '../cib/values.js';
-import { cloneData, cmpInstance, instancePriority, instanceRunningOn, setInstancePriority } from './cloneAssign.js';
+import { cloneData, cmpInstance, historyName, instancePriority, instanceRunningOn, setInstancePriority } from './cloneAssign.js';
 
 /** Priority and sort index of instances during role assignment. */
 const SORT = new WeakMap<PRsc, number>();
@@ -75,22 +75,15 @@ function promotionScore(ctx: Ctx, clone: PRsc, r: PRsc, node: string, notSet: nu
     if (!r.u.runningOn.includes(node) && !knownOn(r, node)) return notSet;
   }
   const attrs = ctx.nodes.get(node)?.u.attributes ?? {};
-  let v = attrs[`master-${historyId(r)}`];
+  let v = attrs[`master-${historyId(ctx, r)}`];
   if (v === undefined && !cloneData(clone).unique) v = attrs[`master-${stripInstance(r.id)}`];
   if (v === undefined) return notSet;
   const s = parseScore(v);
   return s.ok ? s.val : notSet;
 }
 
-function historyId(r: PRsc): string {
-  let name: string | undefined;
-  for (const h of Object.values(r.u.history)) {
-    for (const op of h.ops) {
-      const m = /^(.*)_[a-z_]+_\d+$/.exec(op.operationKey ?? '');
-      if (m && m[1]) name = m[1];
-    }
-  }
-  return name ?? r.id;
+function historyId(ctx: Ctx, r: PRsc): string {
+  return historyName(ctx, r) ?? r.id;
 }
 
 /** Before placement: promotion scores raise instances' node scores (pcmk__add_promotion_scores). */
