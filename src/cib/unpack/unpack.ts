@@ -165,6 +165,9 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RuleP
   for (const n of nodes) {
     if (n.kind === 'member') continue;
     if (!n.unpacked) remoteOnline(ctx, n);
+    // A remote node never seen in the status is, like a member, unclean until seen (startup fencing).
+    if (n.kind === 'remote' && !n.hasState && !n.fromStatus && n.connectionResource && !n.online
+      && opts.stonithEnabled && opts.startupFencing) n.unclean = true;
   }
   for (const r of resources) for (const x of walk(r)) finishResource(x);
   for (const n of nodes) {
