@@ -13,6 +13,7 @@ import { applyColocScore } from './colocation.js';
 import { groupActionFlags } from './group.js';
 import { sortNodes } from './assign.js';
 import { assignClone, cloneData, cloneOf, historyName, initCloneData, instanceRunningOn, isClone } from './cloneAssign.js';
+import { createNotifyPseudoOps, createPromoteNotifyPseudoOps, notifiedEndpoint } from './notify.js';
 import { createPromotableActions, orderPromotableInstances, promotableBefore, promotableAfter, promotableColocation } from './promotable.js';
 
 export { cloneOf, isClone, cloneData } from './cloneAssign.js';
@@ -78,6 +79,7 @@ function createActions(ctx: Ctx, c: PRsc): void {
   running.runnable = st.active || st.starting;
   rscAction(ctx, c, 'stop', 0, undefined, { optional: !st.stopping, pseudo: true });
   rscAction(ctx, c, 'stopped', 0, undefined, { optional: !st.stopping, pseudo: true });
+  createNotifyPseudoOps(ctx, c);
   if (d.ordered) {
     let lastStop: Act | undefined, lastStart: Act | undefined;
     for (const inst of sorted) {
@@ -93,7 +95,10 @@ function createActions(ctx: Ctx, c: PRsc): void {
       }
     }
   }
-  if (d.promotable) createPromotableActions(ctx, c);
+  if (d.promotable) {
+    createPromotableActions(ctx, c);
+    createPromoteNotifyPseudoOps(ctx, c);
+  }
   for (const a of c.actions) if (a.kind === 'pseudo_event') Object.assign(a.attrs, cloneMeta(c));
 }
 
@@ -181,6 +186,9 @@ export function cloneActionFlags(c: PRsc): boolean {
 /** first side: running/stopped (promoted/demoted) stand for start/stop (promote/demote). */
 function endpoint(_ctx: Ctx, c: PRsc, task: string, asFirst: boolean): Act[] {
   const t = asFirst ? ({ start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted' } as Record<string, string>)[task] ?? task : task;
+  // A notify=true clone is done once its post-notifications are confirmed.
+  const notified = asFirst ? notifiedEndpoint(c, t) : undefined;
+  if (notified) return [notified];
   return c.actions.filter((a) => a.task === t && a.kind === 'pseudo_event');
 }
 
@@ -290,7 +298,7 @@ export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; lo
   const hist = historyName(ctx, r);
   const unique = cloneData(cloneOf(r)!).unique;
   const out: { key?: string; rscId?: string; longId?: string } = {};
-  if (hist !== undefined && a.kind === 'rsc_op') out.key = `${hist}_${a.task}_${a.intervalMs}`;
+  if (hist !== undefined && a.kind === 'rsc_op' && a.task !== 'notify') out.key = `${hist}_${a.task}_${a.intervalMs}`;
   if (!unique) {
     out.rscId = r.u.baseId;
     out.longId = hist ?? r.id;

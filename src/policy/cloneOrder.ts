@@ -130,7 +130,7 @@ export function cloneNodeLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: P
       order(ctx, f, t, edge, id);
       if (!any) continue;
       if (ca && t.node !== undefined) {
-        const task = CHILD_TASK[f.task] ?? f.task;
+        const task = CHILD_TASK[aTask] ?? aTask;
         for (const inst of a.children) for (const x of inst.actions) if (x.task === task && x.intervalMs === 0 && !x.probe && x.node === t.node) order(ctx, x, t, implies, id);
       } else if (cb && f.node !== undefined) {
         for (const inst of b.children) for (const x of inst.actions) if (x.task === bTask && x.intervalMs === 0 && !x.probe && x.node === f.node) order(ctx, f, x, { ...implies, ...(flags.runnableLeft ? { runnableLeft: true } : {}) }, id);

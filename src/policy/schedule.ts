@@ -15,6 +15,7 @@ import { createProbes, orderProbes } from './probes.js';
 import { applyQuorumPolicy, scheduleFencingAndShutdown } from './fencing.js';
 import { applyAntiColocationOrders, applyOrderConstraints, orderProbesBeforeStopDependents, orderProbesBeforeRestarts, propagate } from './ordering.js';
 import { buildGraph } from './graphBuild.js';
+import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import type { TransitionGraph } from './graph.js';
 import type { Ctx } from './model.js';
@@ -58,6 +59,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   orderProbesBeforeStopDependents(ctx);
   orderProbesBeforeRestarts(ctx);
   propagate(ctx);
+  createNotifications(ctx);
   const { graph } = buildGraph(ctx);
   return { graph, scores: [...ctx.scoreLines].sort(), ctx };
 }
