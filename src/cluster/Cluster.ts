@@ -12,16 +12,16 @@ import { Ok, Err, type Result } from '../util/result.js';
 import { logger } from '../util/log.js';
 import type { Network, Transport } from '../messaging/transport.js';
 import { MemoryNetwork } from '../messaging/memory.js';
-import { parseCib } from '../cib/parse.js';
 import { serialiseCib } from '../cib/serialise.js';
-import { INFINITY } from '../cib/types.js';
-import { ConfigBuilder, resourceIds, validateConfiguration } from '../api/configure.js';
+import type { Cib } from '../cib/types.js';
+import type { ConfigBuilder } from '../api/configure.js';
+import { cleanupOps, clearOps, configureOps, loadCibOps, moveOps, propertyOps, standbyOps } from './admin.js';
 import type { CibOp } from './cibOps.js';
 import { clusterError, type ClusterError } from './errors.js';
 import { CLUSTER_EVENT_NAMES, type ClusterEvents } from './events.js';
 import { AgentRegistry } from './registry.js';
 import { Node, type NodeOptions } from './Node.js';
-import { clusterStatus, type ClusterStatus } from './status.js';
+import { nodeStatus, type ClusterStatus } from './status.js';
 import { MachineDirs } from './machine.js';
 import { MemoryCibStorage } from './storage.js';
 
@@ -346,41 +346,34 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return r.val;
   }
 
+  private async writeOps(ops: Result<CibOp[], ClusterError>, what: string): Promise<Result<void, ClusterError>> {
+    if (ops.err) return ops;
+    return this.write(ops.val, what);
+  }
+
+  private leadCib(): Cib | undefined {
+    return this.lead()?.cib;
+  }
+
   /**
    * Adds or replaces resources, constraints, fence devices and properties.
    * Invalid configuration is refused with a typed error and nothing is written.
    */
   async configure(fn: (c: ConfigBuilder) => ConfigBuilder | void): Promise<Result<void, ClusterError>> {
-    const lead = this.lead();
-    if (!lead) return Err(clusterError('QUORATE_ERR_NO_DC', 'no running member to configure'));
-    const b = new ConfigBuilder();
-    try {
-      fn(b);
-    } catch (e) {
-      return Err(clusterError('QUORATE_ERR_BAD_CONFIG', `configure callback threw: ${(e as Error).message}`));
-    }
-    const applied = b.apply(lead.cib.configuration);
-    if (applied.err) return applied;
-    for (const [type, spec] of applied.val.functions) this.registry.registerAgent(type, spec);
-    for (const d of applied.val.devices) this.registry.registerDevice(d);
-    return this.write([{ op: 'replace-configuration', configuration: applied.val.configuration }], 'configure');
+    const cib = this.leadCib();
+    if (!cib) return Err(clusterError('QUORATE_ERR_NO_DC', 'no running member to configure'));
+    return this.writeOps(configureOps(cib, this.registry, fn), 'configure');
   }
 
   /** Replaces the configuration with the one in a CIB XML document (its status section is ignored). */
   async loadCib(xml: string): Promise<Result<void, ClusterError>> {
-    const parsed = parseCib(xml);
-    if (parsed.err) return Err(clusterError('QUORATE_ERR_BAD_CIB', parsed.val.message));
-    const bad = validateConfiguration(parsed.val.configuration);
-    if (bad) return Err(bad);
-    const ops: CibOp[] = [{ op: 'replace-configuration', configuration: parsed.val.configuration }];
-    for (const n of this.members.keys()) ops.push({ op: 'ensure-node', node: n });
-    return this.write(ops, 'load CIB');
+    return this.writeOps(loadCibOps(xml, [...this.members.keys()]), 'load CIB');
   }
 
   /** The CIB (configuration and status) as Pacemaker XML. */
   cibXml(): string {
-    const lead = this.lead();
-    return lead ? serialiseCib(lead.cib) : '';
+    const cib = this.leadCib();
+    return cib ? serialiseCib(cib) : '';
   }
 
   /** A typed snapshot: nodes, DC, quorum, resources, failcounts, fencing history. */
@@ -389,65 +382,39 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     if (!lead) {
       return { name: this.name, quorum: false, version: { adminEpoch: 0, epoch: 0, numUpdates: 0 }, nodes: [], resources: [], failcounts: [], fenceHistory: [], text: 'no running node\n' };
     }
-    return clusterStatus(this.name, lead.cib, {
-      nowMs: this.clock.now(), members: lead.view?.members ?? [], ...(lead.dc !== undefined ? { dc: lead.dc } : {}),
-      quorum: lead.hasQuorum, fenceHistory: lead.fenceHistory,
-    });
+    return nodeStatus(this.name, lead);
   }
 
   // ---------------------------------------------------------------- admin
 
-  private knownResource(rsc: string): ClusterError | undefined {
-    const lead = this.lead();
-    if (!lead || resourceIds(lead.cib.configuration.resources).includes(rsc)) return undefined;
-    return clusterError('QUORATE_ERR_UNKNOWN_RESOURCE', `resource ${JSON.stringify(rsc)} is not configured`, rsc);
-  }
-
-  private knownNode(node: string): ClusterError | undefined {
-    const lead = this.lead();
-    if (!lead || lead.cib.configuration.nodes.some(n => n.uname === node)) return undefined;
-    return clusterError('QUORATE_ERR_UNKNOWN_NODE', `node ${JSON.stringify(node)} is not a cluster node`, node);
+  private withCib(fn: (cib: Cib) => Result<CibOp[], ClusterError>): Result<CibOp[], ClusterError> {
+    const cib = this.leadCib();
+    return cib ? fn(cib) : Err(clusterError('QUORATE_ERR_NO_DC', 'no running member'));
   }
 
   /** Puts a node in (or out of) standby: its resources move away. */
   async standby(node: string, on: boolean): Promise<Result<void, ClusterError>> {
-    const bad = this.knownNode(node);
-    if (bad) return Err(bad);
-    return this.write([{ op: 'set-node-attr', node, name: 'standby', value: on ? 'on' : 'off' }], `standby ${node}`);
+    return this.writeOps(this.withCib(c => standbyOps(c, node, on)), `standby ${node}`);
   }
 
   /** Moves a resource to a node (a cli-prefer location constraint, as crm_resource --move). */
   async move(rsc: string, node: string): Promise<Result<void, ClusterError>> {
-    const bad = this.knownResource(rsc) ?? this.knownNode(node);
-    if (bad) return Err(bad);
-    return this.write([{ op: 'add-constraint', constraint: { kind: 'rsc_location', id: `cli-prefer-${rsc}`, rsc, node, score: INFINITY, role: 'Started', rules: [], sets: [] } }], `move ${rsc}`);
+    return this.writeOps(this.withCib(c => moveOps(c, rsc, node)), `move ${rsc}`);
   }
 
   /** Removes the constraints `move` (and bans) added for a resource. */
   async clear(rsc: string): Promise<Result<void, ClusterError>> {
-    const bad = this.knownResource(rsc);
-    if (bad) return Err(bad);
-    const ids = (this.lead()?.cib.configuration.constraints ?? []).map(c => c.id).filter(id => id === `cli-prefer-${rsc}` || id.startsWith(`cli-ban-${rsc}-on-`));
-    return this.write([{ op: 'remove-constraints', ids }], `clear ${rsc}`);
+    return this.writeOps(this.withCib(c => clearOps(c, rsc)), `clear ${rsc}`);
   }
 
   /** Forgets a resource's failures and history everywhere, so it is probed and placed afresh. */
   async cleanup(rsc: string): Promise<Result<void, ClusterError>> {
-    const bad = this.knownResource(rsc);
-    if (bad) return Err(bad);
-    const ops: CibOp[] = [];
-    for (const st of this.lead()?.cib.status.nodes ?? []) {
-      const node = st.uname ?? st.id;
-      ops.push({ op: 'transient-clear', node, prefixes: [`fail-count-${rsc}#`, `last-failure-${rsc}#`] });
-      ops.push({ op: 'lrm-erase', node, rsc });
-    }
-    return this.write(ops, `cleanup ${rsc}`);
+    return this.writeOps(this.withCib(c => cleanupOps(c, rsc)), `cleanup ${rsc}`);
   }
 
   /** Sets (or with null removes) a cluster property. */
   async setProperty(name: string, value: string | null): Promise<Result<void, ClusterError>> {
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) return Err(clusterError('QUORATE_ERR_BAD_CONFIG', `property name ${JSON.stringify(name)} is not valid`, name));
-    return this.write([{ op: 'set-property', name, value }], `set ${name}`);
+    return this.writeOps(propertyOps(name, value), `set ${name}`);
   }
 
   /** Stops every member (graceful leave). */

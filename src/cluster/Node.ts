@@ -30,6 +30,10 @@ import { CLUSTER_EVENT_NAMES, type ClusterEvents, type ResourceEvent } from './e
 import { AgentRegistry } from './registry.js';
 import { Controller } from './controller.js';
 import type { CibStorage } from './storage.js';
+import { serialiseCib } from '../cib/serialise.js';
+import type { ConfigBuilder } from '../api/configure.js';
+import { cleanupOps, clearOps, configureOps, loadCibOps, moveOps, propertyOps, standbyOps } from './admin.js';
+import { nodeStatus, type ClusterStatus } from './status.js';
 
 const log = logger('cluster:node');
 
@@ -604,6 +608,61 @@ export class Node extends EventEmitter<ClusterEvents> {
     if (!ctx) return;
     const update = this.history.record(ctx.ref, rec, { transitionKey: ctx.transitionKey, targetRc: ctx.targetRc, params: ctx.params });
     this.reply(ctx.transitionKey, update, rec.rc, rec.status, rec.output);
+  }
+
+  // ---------------------------------------------------------------- admin (one member in an app)
+
+  private async ask(ops: Result<CibOp[], ClusterError>): Promise<Result<void, ClusterError>> {
+    if (ops.err) return ops;
+    return this.request(ops.val);
+  }
+
+  /**
+   * Adds or replaces configuration through the DC; resolves once written.
+   * Function agents and devices are registered in this node's registry.
+   */
+  configure(fn: (c: ConfigBuilder) => ConfigBuilder | void): Promise<Result<void, ClusterError>> {
+    return this.ask(configureOps(this.cibReplica, this.registry, fn));
+  }
+
+  /** Replaces the configuration with a CIB XML document's. */
+  loadCib(xml: string): Promise<Result<void, ClusterError>> {
+    return this.ask(loadCibOps(xml, this.currentView?.members ?? [this.name]));
+  }
+
+  /** The replica as Pacemaker XML. */
+  cibXml(): string {
+    return serialiseCib(this.cibReplica);
+  }
+
+  /** A typed snapshot from this node's replica. */
+  status(clusterName = ''): ClusterStatus {
+    return nodeStatus(clusterName, this);
+  }
+
+  /** Standby on or off for a node. */
+  standby(node: string, on: boolean): Promise<Result<void, ClusterError>> {
+    return this.ask(standbyOps(this.cibReplica, node, on));
+  }
+
+  /** Moves a resource to a node. */
+  move(rsc: string, node: string): Promise<Result<void, ClusterError>> {
+    return this.ask(moveOps(this.cibReplica, rsc, node));
+  }
+
+  /** Removes move/ban constraints of a resource. */
+  clear(rsc: string): Promise<Result<void, ClusterError>> {
+    return this.ask(clearOps(this.cibReplica, rsc));
+  }
+
+  /** Forgets a resource's failures and history. */
+  cleanup(rsc: string): Promise<Result<void, ClusterError>> {
+    return this.ask(cleanupOps(this.cibReplica, rsc));
+  }
+
+  /** Sets or removes a cluster property. */
+  setProperty(name: string, value: string | null): Promise<Result<void, ClusterError>> {
+    return this.ask(propertyOps(name, value));
   }
 
   /** The node's own operation history. */

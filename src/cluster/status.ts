@@ -116,3 +116,11 @@ export function clusterStatus(name: string, cib: Cib, opts: { nowMs: number; mem
     text: [...head, ...formatStatus(u), ...fails, ...fence, ''].join('\n'),
   };
 }
+
+/** The snapshot as `node` sees it (its replica, view, quorum and fencing history). */
+export function nodeStatus(name: string, node: { readonly cib: Cib; readonly clock: { now(): number }; readonly view?: { readonly members: readonly string[] } | undefined; readonly dc: string | undefined; readonly hasQuorum: boolean; readonly fenceHistory: readonly FenceHistoryEntry[] }): ClusterStatus {
+  return clusterStatus(name, node.cib, {
+    nowMs: node.clock.now(), members: node.view?.members ?? [], ...(node.dc !== undefined ? { dc: node.dc } : {}),
+    quorum: node.hasQuorum, fenceHistory: node.fenceHistory,
+  });
+}
