@@ -149,6 +149,9 @@ function internalOrders(ctx: Ctx, c: PRsc): void {
       for (const a of last.actions.filter((x) => x.task === 'start' && !x.probe)) for (const s of starts) order(ctx, a, s, {});
       for (const a of last.actions.filter((x) => x.task === 'stop' && !x.probe)) for (const s of stops) order(ctx, s, a, {});
     }
+    // A probe may find an instance active: it must be done before the clone counts as stopped.
+    const stopped = own(c, 'stopped');
+    if (stopped) for (const p of primitivesOf(inst)) ctx.stopThen.push({ first: p, then: stopped, sameNode: false });
     last = inst;
   }
   if (d.promotable) orderPromotableInstances(ctx, c);

@@ -113,6 +113,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
       continue;
     }
     if (a.kind !== 'rsc_op' || !a.resource) continue;
+    // Notifications change nothing the status shows (and must not replace the last start in this history model).
+    if (a.operation === 'notify') continue;
     const lrm = [...(st.lrm ?? [])];
     const i = lrm.findIndex((l) => l.id === a.resource!.id);
     if (a.operation === 'delete' || a.operation === 'cancel') {
