@@ -6,7 +6,7 @@ import { sameText, splitSections } from '../../src/cli/compare.js';
 
 const DATA = '/work/shared/pacemaker-scheduler';
 /** The rate reached; raise it as unpacking improves. */
-const THRESHOLD = 0.99;
+const THRESHOLD = 0.995;
 
 test(`status section matches crm_simulate for >= ${THRESHOLD * 100}% of cases`, () => {
   const names = readFileSync(`${DATA}/cases.tsv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]!);

@@ -62,28 +62,19 @@ function intervalMs(s: string): number {
 /** on-fail for a task of a resource (configured op, op_defaults, Pacemaker defaults). */
 export function onFailFor(rsc: UnpackedResource, task: string, intMs: number, pol: FailPolicy): OnFail {
   let v: string | undefined;
-  const name = task === 'migrate_to' || task === 'migrate_from' ? task : task;
   for (const o of rsc.ops) {
-    if (o.name === name && intervalMs(o.interval) === intMs && o.onFail) { v = o.onFail; break; }
+    if (o.name === task && intervalMs(o.interval) === intMs && o.onFail) { v = o.onFail; break; }
   }
   v ??= pol.opDefaults['on-fail'];
   let r: OnFail;
-  switch (v) {
-    case 'ignore': case 'block': case 'stop': case 'standby': case 'fence': case 'demote': case 'restart-container':
-      r = v; break;
-    case 'restart': r = 'restart'; break;
-    default:
-      r = task === 'stop' ? (pol.stonithEnabled ? 'fence' : 'block') : 'restart';
-  }
+  const known = ['ignore', 'block', 'stop', 'standby', 'fence', 'demote', 'restart-container', 'restart'];
+  if (v !== undefined && known.includes(v)) r = v as OnFail;
+  // Defaults, in Pacemaker's order (unpack_operation).
+  else if (rsc.container !== undefined) r = 'restart-container';
+  else if (rsc.remoteNode !== undefined && rsc.container === undefined
+    && !(task === 'monitor' && intMs === 0) && task !== 'start') r = rsc.managed ? 'reset-remote' : 'stop';
+  else r = task === 'stop' ? (pol.stonithEnabled ? 'fence' : 'block') : 'restart';
   if (r === 'fence' && !pol.stonithEnabled) r = task === 'stop' ? 'block' : 'stop';
-  // A remote connection's own default (not for probes or starts): fence the remote node, or stop without fencing.
-  if (v === undefined && rsc.remoteNode !== undefined && rsc.container === undefined
-    && task !== 'stop' && task !== 'start' && !(task === 'monitor' && intMs === 0)) {
-    r = pol.stonithEnabled ? 'reset-remote' : 'stop';
-  }
-  if (rsc.container !== undefined && r === 'restart' && !rsc.remoteNode) {
-    // Resources inside a container recover by restarting the container.
-  }
   return r;
 }
 
@@ -207,10 +198,15 @@ function unpackOp(
       return;
     default: {
       const strategy = onFailFor(rsc, task, op.interval, pol);
-      if (strategy === 'ignore' || (strategy === 'restart-container' && task === 'stop')) {
+      if (status === ExecStatus.NOT_INSTALLED && strategy === 'ignore') {
+        // A missing agent cannot be ignored; it is shown as FAILED.
+        rsc.failed = true;
+      } else if (strategy === 'ignore' || (strategy === 'restart-container' && task === 'stop')) {
         updateState(rsc, node, op, task, target, st);
         st.failureIgnored = true;
         st.failures.push({ node, op, task, intervalMs: op.interval, rc, opStatus: status, onFail: strategy, expired: false });
+        // A stop inside a container "succeeds", but the container is still to be restarted.
+        if (strategy === 'restart-container' && ON_FAIL_ORDER[st.onFail] <= ON_FAIL_ORDER.restart) st.onFail = strategy;
         return;
       }
       if (status === ExecStatus.ERROR_HARD || status === ExecStatus.NOT_INSTALLED) st.hardError = true;
