@@ -122,8 +122,8 @@ export function propagate(ctx: Ctx): void {
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;
       }
-      if (flags.impliesFirst && first.rsc && !first.rsc.managed && !first.runnable && then.runnable) {
-        // "first" belongs to an unmanaged resource and cannot happen, so "then" (which waits for it) cannot either.
+      if (flags.impliesFirst && !first.runnable && (!first.optional || (first.rsc !== undefined && !first.rsc.managed)) && then.runnable) {
+        // "first" is needed but cannot happen (blocked, unmanaged), so "then", which waits for it, cannot either.
         then.runnable = false;
         changed = true;
       }
