@@ -57,7 +57,7 @@ export function enterGather(c: StepContext, extra: readonly ProcId[]): void {
   for (const t of ['token', 'retransmit', 'hold', 'merge'] as const) c.cancel(t);
   const proc = uniqSorted([me, ...current, ...extra]);
   s.phase = 'gather';
-  s.gather = { proc, fail: [], joins: new Map([[me, keyOf(proc, [])]]), joinRounds: 0, awaitingCommit: false, heard: new Set() };
+  s.gather = { proc, fail: [], joins: new Map([[me, keyOf(proc, [])]]), joinRounds: 0, awaitingCommit: false, heard: new Set(), rejectedBy: new Set() };
   sendJoin(c);
   c.timer('join', s.cfg.joinMs);
   c.timer('consensus', s.cfg.consensusMs);
@@ -68,6 +68,9 @@ export function onJoin(c: StepContext, j: JoinFrame): void {
   const s = c.s;
   const me = s.cfg.me;
   if (j.sender === me || s.phase === 'idle') return;
+  // A sender that has not seen the newest ring formation may carry a stale
+  // fail set from an older round: take its proc set, not its verdicts.
+  const stale = j.ringSeq < s.highRingSeq;
   s.highRingSeq = Math.max(s.highRingSeq, j.ringSeq);
   if (s.phase !== 'gather') {
     const ring = s.phase === 'operational' ? s.installed : s.commit;
@@ -82,12 +85,12 @@ export function onJoin(c: StepContext, j: JoinFrame): void {
   g.heard.add(j.sender);
   let changed = false;
   if (j.fail.includes(me)) {
-    // It considers us failed: we part ways; a later merge reunites the rings.
-    g.fail = uniqSorted([...g.fail, j.sender]);
-    changed = true;
+    // It considers us failed. Failing it back at once makes whole groups fail
+    // each other; part ways only if it still disagrees at the consensus timeout.
+    if (!stale) g.rejectedBy.add(j.sender);
   } else {
     for (const p of [j.sender, ...j.proc]) if (!g.proc.includes(p)) { g.proc.push(p); changed = true; }
-    for (const p of j.fail) if (p !== me && !g.fail.includes(p)) { g.fail.push(p); changed = true; }
+    if (!stale) for (const p of j.fail) if (p !== me && !g.fail.includes(p)) { g.fail.push(p); changed = true; }
     g.proc.sort(asc);
     g.fail.sort(asc);
   }
@@ -142,8 +145,9 @@ export function onConsensusTimer(c: StepContext): void {
   // alive, and merging sets (which only grow) brings agreement.
   const failNow = g.awaitingCommit
     ? [members[0]!] // agreed, but the representative never sent the commit token
-    : members.filter(p => p !== me && !g.heard.has(p) && g.joins.get(p) !== mine);
+    : members.filter(p => p !== me && g.joins.get(p) !== mine && (!g.heard.has(p) || g.rejectedBy.has(p)));
   g.heard.clear();
+  g.rejectedBy.clear();
   if (failNow.length > 0 && !failNow.includes(me)) {
     g.fail = uniqSorted([...g.fail, ...failNow]);
     g.joins = new Map([[me, keyOf(g.proc, g.fail)]]);

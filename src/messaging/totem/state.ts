@@ -76,6 +76,8 @@ export interface GatherState {
   joinRounds: number;
   /** Processors whose joins arrived during the current consensus period. */
   heard: Set<ProcId>;
+  /** Processors whose joins this period listed us as failed. */
+  rejectedBy: Set<ProcId>;
   /** Consensus was reached and we wait for the representative's commit token. */
   awaitingCommit: boolean;
 }
