@@ -286,7 +286,8 @@ export function skipCloneProbe(r: PRsc, node: string): boolean {
   if (!c || cloneData(c).unique) return false;
   for (const inst of c.children) for (const p of primitivesOf(inst)) if (p.u.history[node] !== undefined) return true;
   const kids = [...c.children].sort((a, b) => (a.u.instance ?? 0) - (b.u.instance ?? 0));
-  const chosen = kids.find((i) => instanceRunningOn(i).includes(node)) ?? kids[0];
+  // find_instance_on looks at where instances are placed, not where they run.
+  const chosen = kids.find((i) => instanceNode(i) === node) ?? kids[0];
   let inst: PRsc = r;
   while (inst.parent && inst.parent !== c) inst = inst.parent;
   return inst !== chosen;
@@ -295,16 +296,20 @@ export function skipCloneProbe(r: PRsc, node: string): boolean {
 // ---------------------------------------------------------------- graph names
 
 /** Graph key and resource ids of an instance action (operation_key, primitive id/long-id). */
-export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; longId?: string } {
+export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; longId?: string; runAs?: string } {
   const r = a.rsc;
   if (!r || !cloneOf(r) || r.variant !== 'primitive') return {};
   const hist = historyName(ctx, r);
   const unique = cloneData(cloneOf(r)!).unique;
-  const out: { key?: string; rscId?: string; longId?: string } = {};
+  const out: { key?: string; rscId?: string; longId?: string; runAs?: string } = {};
   if (hist !== undefined && a.kind === 'rsc_op' && a.task !== 'notify') out.key = `${hist}_${a.task}_${a.intervalMs}`;
   if (!unique) {
     out.rscId = r.u.baseId;
     out.longId = hist ?? r.id;
+    // crm_simulate records the result under the plain id only when the status already knows that name.
+    const c = cloneOf(r)!;
+    const known = c.children.flatMap(primitivesOf).some((p) => historyName(ctx, p) === r.u.baseId);
+    if (!known) out.runAs = out.longId;
   } else if (r.u.orphan && hist) {
     out.rscId = hist;
     out.longId = r.id;

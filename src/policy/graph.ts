@@ -19,6 +19,8 @@ export interface GraphResourceRef {
   readonly id: string;
   /** Instance name when it differs from `id` (clone instances, e.g. "rsc:0"). */
   readonly longId?: string;
+  /** The name crm_simulate records a simulated result under, when not `id` (anonymous clone instances). */
+  readonly runAs?: string;
   readonly class: string;
   readonly provider?: string;
   readonly type: string;

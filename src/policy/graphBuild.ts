@@ -81,7 +81,7 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
       ...(gkey !== a.key ? { internalKey: a.key } : {}),
       ...(n && a.kind !== 'pseudo_event' ? { node: { name: n.name, uuid: n.uuid } } : {}),
       ...(r && (a.kind === 'rsc_op' || a.task === 'clear_failcount')
-        ? { resource: { id: cn.rscId ?? r.id, ...(cn.longId ? { longId: cn.longId } : {}), class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
+        ? { resource: { id: cn.rscId ?? r.id, ...(cn.longId ? { longId: cn.longId } : {}), ...(cn.runAs ? { runAs: cn.runAs } : {}), class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
         : {}),
       attributes: { ...a.attrs },
       ...(a.downed ? { downed: [...a.downed] } : {}),

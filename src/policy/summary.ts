@@ -88,7 +88,7 @@ function execLine(a: GraphAction): string {
   }
   const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
   const op = interval > 0 ? `${a.operation}=${interval}` : a.operation;
-  return `  * Resource action: ${(a.resource?.id ?? '').padEnd(15)} ${op} on ${a.node?.name}`;
+  return `  * Resource action: ${(a.resource?.runAs ?? a.resource?.id ?? '').padEnd(15)} ${op} on ${a.node?.name}`;
 }
 
 /** The "Executing Cluster Transition:" lines. */
@@ -116,7 +116,7 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
     // Notifications change nothing the status shows (and must not replace the last start in this history model).
     if (a.operation === 'notify') continue;
     const lrm = [...(st.lrm ?? [])];
-    const i = lrm.findIndex((l) => l.id === a.resource!.id);
+    const i = lrm.findIndex((l) => l.id === (a.resource!.runAs ?? a.resource!.id));
     if (a.operation === 'delete' || a.operation === 'cancel') {
       // delete forgets the resource's history here; cancel ends one recurring operation.
       if (i >= 0) {
@@ -126,11 +126,11 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
       states.set(name, { ...st, lrm });
       continue;
     }
-    const old: LrmResource = i >= 0 ? lrm[i]! : { id: a.resource.id, class: a.resource.class, ...(a.resource.provider ? { provider: a.resource.provider } : {}), type: a.resource.type, ops: [] };
+    const old: LrmResource = i >= 0 ? lrm[i]! : { id: a.resource.runAs ?? a.resource.id, class: a.resource.class, ...(a.resource.provider ? { provider: a.resource.provider } : {}), type: a.resource.type, ops: [] };
     const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
     const rc = a.operation === 'monitor' && interval === 0 ? 7 : 0;
     const op: LrmRscOp = {
-      id: `${a.resource.id}_${a.operation}_${interval}`, operation: a.operation, operationKey: a.key,
+      id: `${a.resource.runAs ?? a.resource.id}_${a.operation}_${interval}`, operation: a.operation, operationKey: a.key,
       interval, rcCode: rc, opStatus: 0, callId: callId++,
       transitionKey: `0:${rc}:0:sim`, transitionMagic: `0:${rc};0:${rc}:0:sim`,
     };
