@@ -196,6 +196,12 @@ function buildClone(ctx: TreeContext, c: Clone, mm: boolean): UnpackedResource {
   const cnm = meta['clone-node-max'] ?? meta['clone_node_max'];
   r.cloneNodeMax = cnm !== undefined ? Math.max(0, scoreOf(cnm, 1)) : 1;
   for (let i = 0; i < max; i++) addCloneInstance(ctx, r, mm);
+  // LSB agents cannot be told instances apart: such clones are forced anonymous (force_non_unique_clone).
+  const cfgPrims = c.child.kind === 'group' ? c.child.children : [c.child];
+  if (unique && cfgPrims.some((p) => resolveTemplate(p, ctx.templates).class === 'lsb')) {
+    for (const x of walk(r)) (x as { unique: boolean }).unique = false;
+    (r.meta as Record<string, string>)['globally-unique'] = 'false';
+  }
   return r;
 }
 
