@@ -122,9 +122,11 @@ export function propagate(ctx: Ctx): void {
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;
       }
-      if (flags.impliesFirst && !first.runnable && (!first.optional || (first.rsc !== undefined && !first.rsc.managed)) && then.runnable) {
+      const unmanagedFirst = first.rsc !== undefined && !first.rsc.managed;
+      if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional) {
         // "first" is needed but cannot happen (blocked, unmanaged), so "then", which waits for it, cannot either.
         then.runnable = false;
+        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
       if (!then.runnable && then.task === 'start' && then.rsc && then.rsc.variant === 'primitive' && then.rsc.managed && then.node !== undefined && then.rsc.u.runningOn.includes(then.node)) {

@@ -102,7 +102,9 @@ function createActions(ctx: Ctx, r: PRsc): void {
   const stops: Act[] = [];
   for (const n of stopNodes) {
     const unclean = ctx.nodes.get(n)?.u.unclean ?? false;
-    stops.push(rscAction(ctx, r, 'stop', 0, unclean ? undefined : n, { optional: false, pseudo: unclean }));
+    const stop = rscAction(ctx, r, 'stop', 0, unclean ? undefined : n, { optional: false, pseudo: unclean });
+    if (next === null && r.reason && !stop.reason) stop.reason = r.reason;
+    stops.push(stop);
   }
   if (cur.length === 1 && next === cur[0] && stopNodes.length === 0) {
     stops.push(rscAction(ctx, r, 'stop', 0, next, { optional: true }));
