@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCib } from '../../src/cib/parse.js';
+import { schedule, formatGraphXml, formatScores } from '../../src/policy/index.js';
+import { CASES_DIR, loadCases, runCase } from './cases.js';
+
+/**
+ * Matches reached on the clone features (summary, graph by meaning, scores).
+ * Raise these as the engine improves; a drop is a regression.
+ */
+const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
+  clones: [14, 15, 20],
+  'clones-basic': [9, 10, 10],
+  interleave: [3, 3, 3],
+  promotable: [15, 15, 26],
+  notifications: [4, 4, 5],
+};
+
+test('clone features: no crash, and matches at least the recorded floor', () => {
+  const got: Record<string, [number, number, number]> = {};
+  const crashes: string[] = [];
+  for (const c of loadCases()) {
+    if (!(c.feature in FLOOR)) continue;
+    const r = runCase(c);
+    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
+    const g = (got[c.feature] ??= [0, 0, 0]);
+    if (r.summary) g[0]++;
+    if (r.graph) g[1]++;
+    if (r.scores) g[2]++;
+  }
+  assert.deepEqual(crashes, []);
+  for (const [f, floor] of Object.entries(FLOOR)) {
+    const g = got[f] ?? [0, 0, 0];
+    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
+  }
+});
+
+test('clone cases schedule deterministically (graph text and scores)', () => {
+  for (const name of ['inc0', 'cloned_start_two', 'clone_min_stop_two', 'interleave-1', 'promoted-2', 'promoted-move', 'notify-1']) {
+    const r = parseCib(readFileSync(join(CASES_DIR, 'xml', `${name}.xml`), 'utf8'));
+    assert.ok(r.ok, `${name} parses`);
+    const a = schedule(r.val, { now: 1_700_000_000 });
+    const b = schedule(r.val, { now: 1_700_000_000 });
+    assert.equal(formatGraphXml(a), formatGraphXml(b), name);
+    assert.deepEqual(formatScores(a), formatScores(b), name);
+  }
+});
+
+test('graph of an anonymous clone names instances as Pacemaker does (operation_key from the history, long-id)', () => {
+  const r = parseCib(readFileSync(join(CASES_DIR, 'xml', 'cloned_start_two.xml'), 'utf8'));
+  assert.ok(r.ok);
+  const xml = formatGraphXml(schedule(r.val, { now: 1_700_000_000 }));
+  assert.match(xml, /operation_key="FAKECLONE_start_0" internal_operation_key="FAKECLONE:0_start_0"/);
+  assert.match(xml, /<primitive id="FAKECLONE" long-id="FAKECLONE:1"/);
+  assert.match(xml, /operation_key="clone-one-or-more:order-FAKECLONE-clone-FAKECLONE2-clone-mandatory"/);
+});
