@@ -117,6 +117,7 @@ export function propagate(ctx: Ctx): void {
         if (!then.reason) then.reason = `required ${describe(first)}`;
         changed = true;
       }
+      if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable) first.reason = `required ${describe(then)}`;
       if (flags.impliesFirst && !then.optional && first.optional) {
         first.optional = false;
         if (!first.reason) first.reason = `required ${describe(then)}`;
