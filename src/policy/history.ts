@@ -5,6 +5,7 @@
  * and their history deleted once stopped.
  * @module
  */
+import { cloneOf } from './cloneAssign.js';
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
 import { parseInterval } from '../cib/values.js';
@@ -57,7 +58,8 @@ export function createOrphanDeletes(ctx: Ctx): void {
   if (!ctx.cluster.options.stopOrphanResources) return;
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
-      if (!r.u.orphan || !r.managed) continue;
+      // Orphaned clone instances are only stopped: their history is the clone's.
+      if (!r.u.orphan || !r.managed || cloneOf(r)) continue;
       for (const node of r.u.runningOn) {
         if (ctx.nodes.get(node)?.u.unclean) continue;
         rscAction(ctx, r, 'delete', 0, node, { optional: false });
