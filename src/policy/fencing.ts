@@ -30,8 +30,8 @@ export function applyQuorumPolicy(ctx: Ctx): void {
     const r = a.rsc;
     const active = r.u.runningOn.length > 0;
     if (freeze && active) continue;
-    // Fencing devices may start without quorum under no-quorum-policy=stop (so the partition can fence).
-    if (!freeze && r.u.class === 'stonith') continue;
+    // requires=nothing: the resource may start without quorum.
+    if (r.u.meta['requires'] === 'nothing') continue;
     a.runnable = false;
     a.reason = freeze ? 'quorum freeze' : 'no quorum';
     if (!freeze && a.node !== undefined && r.u.runningOn.includes(a.node)) {

@@ -58,7 +58,8 @@ export function formatTransitionSummary(result: ScheduleResult): string[] {
   const ids = new Set(result.graph.actions.map((a) => `${a.internalKey ?? a.key}@${a.node?.name ?? ''}`));
   const inGraph = (a: Act): boolean => ids.has(`${a.key}@${a.kind === 'pseudo_event' ? '' : a.node ?? ''}`);
   const out: string[] = [];
-  for (const [node, why] of ctx.fence) out.push(`  * Fence (${ctx.cluster.options.stonithAction || 'reboot'}) ${node} '${why}'`);
+  // crm_simulate lists fencing newest first.
+  for (const [node, why] of [...ctx.fence].reverse()) out.push(`  * Fence (${ctx.cluster.options.stonithAction || 'reboot'}) ${node} '${why}'`);
   for (const top of ctx.top) for (const r of primitivesOf(top)) out.push(...(cloneInstanceLines(r, inGraph) ?? rscLines(r, inGraph)));
   return out;
 }
