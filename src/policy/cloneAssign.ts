@@ -8,7 +8,7 @@
 import type { UnpackedResource } from '../cib/unpack/types.js';
 import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
 import { showScores, sortNodes } from './assign.js';
-import { addColocatedScores } from './colocation.js';
+import { addColocatedScores, addColocation } from './colocation.js';
 import { VARIANTS } from './variants.js';
 
 /** Per-clone working data (kept beside PRsc so the shared model stays small). */
@@ -229,9 +229,22 @@ function distribute(ctx: Ctx, clone: PRsc, children: PRsc[]): void {
   for (const inst of children) if (inst.provisional) VARIANTS[inst.variant].assign(ctx, inst);
 }
 
+/** Members of a cloned group follow their first member, as in any group. */
+function groupInstanceColocations(ctx: Ctx, clone: PRsc): void {
+  for (const g of clone.children) {
+    if (g.variant !== 'group') continue;
+    if (/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true')) continue;
+    for (let i = 1; i < g.children.length; i++) {
+      if (g.children[i]!.withPrimaries.some((c) => c.primary === g.children[i - 1])) continue;
+      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: true });
+    }
+  }
+}
+
 /** Assigns a clone's instances (pcmk__clone_allocate). */
 export function assignClone(ctx: Ctx, clone: PRsc, beforeDistribute?: (ctx: Ctx, c: PRsc) => void, afterDistribute?: (ctx: Ctx, c: PRsc) => void): string | null {
   if (!clone.provisional || clone.assigning) return null;
+  groupInstanceColocations(ctx, clone);
   beforeDistribute?.(ctx, clone);
   clone.assigning = true;
   for (const c of [...clone.withPrimaries]) VARIANTS[c.primary.variant].assign(ctx, c.primary);
