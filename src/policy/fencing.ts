@@ -61,6 +61,7 @@ function fenceReason(ctx: Ctx, node: string): string {
     }
   }
   const n = ctx.nodes.get(node)!;
+  if (!ctx.haveQuorum && ctx.noQuorumPolicy === 'suicide' && n.u.online) return 'cluster does not have quorum';
   const st = ctx.cluster.cib.status.nodes.find((s) => (s.uname ?? s.id) === node || s.id === n.uuid);
   if (!st) return 'node is unclean';
   const yes = (v: string | undefined): boolean => v !== undefined && v !== 'false' && v !== 'offline' && v !== '0';
@@ -82,7 +83,11 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
     if (!n.u.unclean) continue;
     if (!canFence(ctx, n.name)) {
       // Nothing may be recovered from a node that cannot be fenced: its stops are blocked.
-      for (const a of ctx.actions) if (a.rsc && a.task === 'stop' && a.kind === 'pseudo_event' && a.rsc.u.runningOn.includes(n.name)) a.runnable = false;
+      for (const a of ctx.actions) {
+        if (!a.rsc || a.task !== 'stop' || a.kind !== 'pseudo_event' || !a.rsc.u.runningOn.includes(n.name)) continue;
+        a.runnable = false;
+        if (!ctx.haveQuorum && ctx.noQuorumPolicy === 'stop' && !a.reason) a.reason = 'no quorum';
+      }
       continue;
     }
     const attrs: Record<string, string> = { CRM_meta_stonith_action: stonithAction };

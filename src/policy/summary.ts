@@ -46,7 +46,7 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   }
   if (blockedStops.length) {
     return blockedStops.map((s) =>
-      s.kind === 'pseudo_event' ? `${line('Stop', r.id, from)} blocked` : line('Stop', r.id, s.node ?? from, `${s.reason ?? r.reason ?? 'node availability'} (blocked)`),
+      s.kind === 'pseudo_event' ? (s.reason ? line('Stop', r.id, from, `${s.reason} (blocked)`) : `${line('Stop', r.id, from)} blocked`) : line('Stop', r.id, s.node ?? from, `${s.reason ?? r.reason ?? 'node availability'} (blocked)`),
     );
   }
   return [];
