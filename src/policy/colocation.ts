@@ -59,7 +59,7 @@ export function unpackColocations(ctx: Ctx): void {
       const influence = c.influence ?? !(critical !== undefined && /^(false|no|off|0)$/i.test(critical));
       const dr = roleOf(depRole), pr = roleOf(primRole);
       addColocation(ctx, {
-        id: c.id, dependent: d, primary: p, score: sc, influence,
+        id: c.id, dependent: d, primary: p, score: sc, influence, configuredDependent: d0, configuredPrimary: p0,
         ...(dr ? { dependentRole: dr } : {}), ...(pr ? { primaryRole: pr } : {}),
         nodeAttribute: c.nodeAttribute,
       });

@@ -29,6 +29,9 @@ export interface Coloc {
   readonly primaryRole?: Role;
   readonly nodeAttribute: string;
   readonly influence: boolean;
+  /** The resources the constraint names (groups rather than the members standing for them). */
+  readonly configuredDependent?: PRsc;
+  readonly configuredPrimary?: PRsc;
 }
 
 /** A resource as the scheduler works with it. */

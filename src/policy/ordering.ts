@@ -43,8 +43,9 @@ function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: stri
 export function applyAntiColocationOrders(ctx: Ctx): void {
   for (const c of ctx.colocs) {
     if (c.score > -INFINITY) continue;
-    link(ctx, c.id, c.dependent, 'stop', c.primary, 'start', {}, true);
-    link(ctx, c.id, c.primary, 'stop', c.dependent, 'start', {}, true);
+    const d = c.configuredDependent ?? c.dependent, p = c.configuredPrimary ?? c.primary;
+    link(ctx, c.id, d, 'stop', p, 'start', {}, true);
+    link(ctx, c.id, p, 'stop', d, 'start', {}, true);
   }
 }
 
