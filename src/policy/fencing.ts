@@ -120,5 +120,7 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
     if (!n.u.shutdown || !n.u.online || n.u.unclean) continue;
     const sd = nodeEvent(ctx, 'do_shutdown', `do_shutdown-${n.name}`, n.name, { CRM_meta_op_no_wait: 'true' });
     for (const a of ctx.actions) if (a.rsc && a.task === 'stop' && a.node === n.name) order(ctx, a, sd, {});
+    // A blocked resource cannot be stopped, so the node cannot shut down cleanly.
+    for (const top of ctx.top) for (const r of primitivesOf(top)) if (r.u.blocked && !ctx.cluster.options.maintenanceMode && r.u.runningOn.includes(n.name)) sd.runnable = false;
   }
 }

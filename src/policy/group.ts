@@ -58,7 +58,7 @@ export function groupActionFlags(g: PRsc): boolean {
         a.optional = false;
         changed = true;
       }
-      if (task !== a.task && a.runnable && !m.runnable && !m.optional) {
+      if (task !== a.task && a.runnable && !m.runnable) {
         a.runnable = false;
         changed = true;
       }
