@@ -325,3 +325,34 @@ export function instanceStickiness(r: PRsc): number {
   if (m['resource-stickiness'] !== undefined || m['resource_stickiness'] !== undefined || m['default-resource-stickiness'] !== undefined) return r.u.stickiness;
   return 1;
 }
+
+/** What a migration-threshold ban applies to: an anonymous clone instance's whole clone. */
+export function failureBanTarget(r: PRsc): PRsc {
+  const c = cloneOf(r);
+  return c && !cloneData(c).unique ? c : r;
+}
+
+/** -INFINITY on `node` for a resource and everything under it (resource_location on a collective). */
+export function banTree(r: PRsc, node: string): void {
+  for (const c of r.children) banTree(c, node);
+  r.allowed.set(node, addScore(r.allowed.get(node) ?? 0, -INFINITY));
+}
+
+/**
+ * Failcount of an anonymous clone instance on a node: every instance's count there
+ * (Pacemaker matches fail-count-<rsc>:<any instance>); undefined for other resources.
+ */
+export function cloneFailcount(ctx: Ctx, r: PRsc, node: string): number | undefined {
+  const c = cloneOf(r);
+  if (!c || cloneData(c).unique) return undefined;
+  let total = 0;
+  for (const p of c.children.flatMap(primitivesOf)) {
+    if (p.u.baseId !== r.u.baseId) continue;
+    const fc = p.u.failcount[node]?.total ?? 0;
+    if (fc <= 0) continue;
+    const last = p.u.lastFailure[node];
+    if (p.u.failureTimeoutMs > 0 && last !== undefined && last + p.u.failureTimeoutMs / 1000 <= ctx.cluster.now) continue;
+    total += fc;
+  }
+  return total;
+}

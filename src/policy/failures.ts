@@ -6,7 +6,7 @@
  */
 import { INFINITY, primitivesOf, type Ctx, type PRsc } from './model.js';
 import { resourceLocation } from './location.js';
-import { instanceStickiness } from './clone.js';
+import { banTree, cloneFailcount, failureBanTarget, instanceStickiness } from './clone.js';
 import { rscAction } from './actions.js';
 
 /** The failcount of `r` on `node` that still counts at `now` (epoch seconds). */
@@ -36,8 +36,13 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
       }
       if (r.u.migrationThreshold > 0) {
         for (const n of ctx.nodeList) {
-          const fc = effectiveFailcount(ctx, r, n.name);
-          if (fc > 0 && fc >= r.u.migrationThreshold) resourceLocation(r, n.name, -INFINITY);
+          const fc = cloneFailcount(ctx, r, n.name) ?? effectiveFailcount(ctx, r, n.name);
+          if (fc > 0 && fc >= r.u.migrationThreshold) {
+            // A failed anonymous clone instance bans the whole clone from the node.
+            const target = failureBanTarget(r);
+            if (target === r) resourceLocation(r, n.name, -INFINITY);
+            else banTree(target, n.name);
+          }
         }
       }
     }

@@ -203,6 +203,8 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
   const count = new Map<string, number>();
   for (const inst of clone.children) {
     const chosen = placed(inst);
+    // An unmanaged instance keeps the role it has.
+    if (!inst.managed && chosen !== null && currentRole(inst) === 'Promoted') for (const x of [inst, ...inst.children]) x.nextRole = 'Promoted';
     const next = inst.nextRole;
     if (chosen === null) {
       SORT.set(inst, prio(inst));
