@@ -19,7 +19,7 @@ import type { JsonValue, MembershipView, MessageEvent, Transport } from '../mess
 import { ringIdString } from '../messaging/transport.js';
 import { LocalExecutor, type OpRecord, type ResourceSpec } from '../agents/executor.js';
 import { OcfExitCode, OpStatus } from '../agents/codes.js';
-import type { AgentCall, OpResult, ResourceAgent } from '../agents/agent.js';
+import type { AgentAction, AgentCall, OpResult, ResourceAgent } from '../agents/agent.js';
 import { Fencer } from '../fencing/fencer.js';
 import { StonithDevice } from '../fencing/device.js';
 import { applyCibOps, compareCibVersions, emptyCib, touchesConfiguration, type CibOp, type LrmAgentRef } from './cibOps.js';
@@ -211,6 +211,11 @@ export class Node extends EventEmitter<ClusterEvents> {
     return this.realOps;
   }
 
+  private countReal<T>(p: Promise<T>): Promise<T> {
+    this.realOps++;
+    return p.finally(() => { this.realOps--; });
+  }
+
   /** Counts `p` as real (wall-clock) work while it runs, when agent fence devices may run it. @internal */
   trackReal<T>(p: Promise<T>): Promise<T> {
     if (!this.fencer.devices().some(d => d.kind === 'agent')) return p;
@@ -312,7 +317,8 @@ export class Node extends EventEmitter<ClusterEvents> {
       case 'join': return this.onJoin(from, msg);
       case 'cib': return this.onCib(from, msg);
       case 'request': return this.controller?.onRequest(from, msg.id, msg.ops);
-      case 'exec': return void this.runAction(msg.key, msg.targetRc, msg.action);
+      // Only the DC of our view may ask for operations (a deposed DC's late requests are ignored).
+      case 'exec': return from === this.dcName ? void this.runAction(msg.key, msg.targetRc, msg.action) : undefined;
       case 'result': return this.controller?.onResult(from, msg);
       case 'fenced': return this.onFenced(msg.entry);
     }
@@ -507,11 +513,30 @@ export class Node extends EventEmitter<ClusterEvents> {
     }
   }
 
+  /** Wraps an agent that runs processes so each action counts as real work while it runs. */
+  private counted(agent: ResourceAgent): ResourceAgent {
+    const wrap = (fn: AgentAction | undefined): AgentAction | undefined => fn && (async call => {
+      this.realOps++;
+      try {
+        return await fn(call);
+      } finally {
+        this.realOps--;
+      }
+    });
+    const out: ResourceAgent = { start: wrap(agent.start)!, stop: wrap(agent.stop)!, monitor: wrap(agent.monitor)! };
+    const optional = ['promote', 'demote', 'notify', 'migrateTo', 'migrateFrom', 'reload'] as const;
+    for (const k of optional) { const w = wrap(agent[k]); if (w) out[k] = w; }
+    if (agent.metadata) out.metadata = agent.metadata;
+    return out;
+  }
+
   /** A stonith resource: the device is registered from the CIB on every node; start and monitor check it. */
   private stonithAgent(id: string): ResourceAgent {
     const monitor = async (call: AgentCall): Promise<OpResult> => {
       if (!this.fencer.device(id)) return { rc: OcfExitCode.NOT_CONFIGURED, status: OpStatus.DONE, output: `fence device ${id} is not registered on ${this.name}`, durationMs: 0 };
-      const r = await this.fencer.monitorDevice(id, call.timeoutMs);
+      const dev = this.fencer.device(id);
+      const p = this.fencer.monitorDevice(id, call.timeoutMs);
+      const r = dev?.kind === 'agent' ? await this.countReal(p) : await p;
       return { rc: r.ok ? OcfExitCode.OK : OcfExitCode.ERR_GENERIC, status: r.timedOut ? OpStatus.TIMEOUT : OpStatus.DONE, durationMs: r.durationMs, ...(r.output !== undefined ? { output: r.output } : {}) };
     };
     let started = false;
@@ -548,43 +573,42 @@ export class Node extends EventEmitter<ClusterEvents> {
     }
     const spec = this.resolveAgent(ref, params, meta);
     let rec: OpRecord;
-    const real = ref.class === 'ocf' || ref.class === 'lsb' || (ref.class === 'stonith' && ref.type !== 'function');
-    if (real) this.realOps++;
-    try {
-      if (spec.err) {
+    if (spec.err) {
+      const now = this.clock.now();
+      rec = {
+        node: this.name, resourceId: ref.id, action: a.operation, intervalMs, operationKey: `${ref.id}_${a.operation}_${intervalMs}`,
+        callId: 0, rc: spec.val.rc, status: spec.val.status, output: spec.val.output, requestedAt: now, lastRunAt: now, finishedAt: now,
+        lastRcChangeAt: now, execTimeMs: 0, queueTimeMs: 0, recurring: false,
+      };
+    } else {
+      let reg = this.executor.register(ref.id, spec.val);
+      const real = this.executor.agentOf(ref.id);
+      if (reg.ok && real && (ref.class === 'ocf' || ref.class === 'lsb')) {
+        // Re-register through a wrapper that counts agent processes (recurring monitors too), so virtual time waits for them.
+        reg = this.executor.register(ref.id, { class: 'agent', agent: this.counted(real), params, meta });
+      }
+      if (reg.err) {
         const now = this.clock.now();
         rec = {
           node: this.name, resourceId: ref.id, action: a.operation, intervalMs, operationKey: `${ref.id}_${a.operation}_${intervalMs}`,
-          callId: 0, rc: spec.val.rc, status: spec.val.status, output: spec.val.output, requestedAt: now, lastRunAt: now, finishedAt: now,
-          lastRcChangeAt: now, execTimeMs: 0, queueTimeMs: 0, recurring: false,
+          callId: 0, rc: OcfExitCode.NOT_CONFIGURED, status: OpStatus.ERROR_FATAL, output: reg.val.message, requestedAt: now, lastRunAt: now,
+          finishedAt: now, lastRcChangeAt: now, execTimeMs: 0, queueTimeMs: 0, recurring: false,
         };
       } else {
-        const reg = this.executor.register(ref.id, spec.val);
-        if (reg.err) {
-          const now = this.clock.now();
-          rec = {
-            node: this.name, resourceId: ref.id, action: a.operation, intervalMs, operationKey: `${ref.id}_${a.operation}_${intervalMs}`,
-            callId: 0, rc: OcfExitCode.NOT_CONFIGURED, status: OpStatus.ERROR_FATAL, output: reg.val.message, requestedAt: now, lastRunAt: now,
-            finishedAt: now, lastRcChangeAt: now, execTimeMs: 0, queueTimeMs: 0, recurring: false,
-          };
-        } else {
-          if (a.operation === 'stop') {
-            // A stop ends the resource's recurring monitors first, as Pacemaker's controller does.
-            for (const r of this.executor.recurring()) if (r.resourceId === ref.id) {
-              this.execCtx.delete(`${ref.id}_${r.action}_${r.intervalMs}`);
-              this.executor.cancel(ref.id, r.action, r.intervalMs);
-            }
+        if (a.operation === 'stop') {
+          // A stop ends the resource's recurring monitors first, as Pacemaker's controller does.
+          for (const r of this.executor.recurring()) if (r.resourceId === ref.id) {
+            this.execCtx.delete(`${ref.id}_${r.action}_${r.intervalMs}`);
+            this.executor.cancel(ref.id, r.action, r.intervalMs);
           }
-          if (intervalMs > 0) this.execCtx.set(`${ref.id}_${a.operation}_${intervalMs}`, { ref, transitionKey: key, targetRc, params });
-          rec = await this.executor.execute({
-            resourceId: ref.id, action: a.operation, intervalMs,
-            timeoutMs: msOf(meta['timeout'], 20_000),
-            ...(intervalMs > 0 ? { expectedRc: targetRc } : {}),
-          });
         }
+        if (intervalMs > 0) this.execCtx.set(`${ref.id}_${a.operation}_${intervalMs}`, { ref, transitionKey: key, targetRc, params });
+        rec = await this.executor.execute({
+          resourceId: ref.id, action: a.operation, intervalMs,
+          timeoutMs: msOf(meta['timeout'], 20_000),
+          ...(intervalMs > 0 ? { expectedRc: targetRc } : {}),
+        });
       }
-    } finally {
-      if (real) this.realOps--;
     }
     if (!this.running) return;
     if (a.operation === 'stop' && rec.status === OpStatus.NOT_INSTALLED) {
