@@ -57,6 +57,7 @@ export function precreateFailedStops(ctx: Ctx): void {
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
       if (!r.u.failed || !r.managed) continue;
+      if (r.u.runningOn.length > 1 && r.u.meta['multiple-active'] === 'stop_unexpected') continue;
       for (const n of r.u.runningOn) {
         if (ctx.nodes.get(n)?.u.unclean) continue;
         rscAction(ctx, r, 'stop', 0, n, { optional: false });

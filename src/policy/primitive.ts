@@ -83,7 +83,13 @@ function createActions(ctx: Ctx, r: PRsc): void {
   let stopNodes: string[] = [];
   let startRequired = false;
   const stopOnly = cur.length > 1 && r.u.meta['multiple-active'] === 'stop_only';
-  if (cur.length > 1) {
+  // multiple-active=stop_unexpected: keep the instance where it belongs, stop the others.
+  const stopUnexpected = cur.length > 1 && r.u.meta['multiple-active'] === 'stop_unexpected' && next !== null && cur.includes(next);
+  if (stopUnexpected) {
+    stopNodes = cur.filter((n) => n !== next);
+    startRequired = true;
+    r.reason = 'being multiply active';
+  } else if (cur.length > 1) {
     // Active on several nodes: stop everywhere, then start once (unless multiple-active=stop_only).
     stopNodes = [...cur];
     startRequired = next !== null && !stopOnly;
@@ -111,7 +117,9 @@ function createActions(ctx: Ctx, r: PRsc): void {
   }
   let start: Act | undefined;
   if (next !== null && !stopOnly) {
-    start = rscAction(ctx, r, 'start', 0, next, { optional: !startRequired });
+    start = stopUnexpected
+      ? rscAction(ctx, r, 'start', 0, undefined, { optional: false, pseudo: true })
+      : rscAction(ctx, r, 'start', 0, next, { optional: !startRequired });
     for (const s of stops) order(ctx, s, start, { impliesThen: true, restart: true, runnableLeftIfRequired: true });
   }
   if (next !== null && start) {

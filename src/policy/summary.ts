@@ -35,6 +35,7 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
     return [];
   }
   const from = cur[0]!;
+  if (start && start.kind === 'pseudo_event') return [r.u.failed ? line('Recover', r.id, next!, r.reason) : line('Restart', r.id, next!)];
   if (start && stops.length) {
     if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${from} -> ${next}`)];
     if (r.u.failed) return [line('Recover', r.id, from)];
