@@ -72,8 +72,18 @@ export function createPromoteNotifyPseudoOps(ctx: Ctx, c: PRsc): void {
   if (!list) return;
   const promote = pseudoOps(ctx, c, 'promote', own(c, 'promote'), own(c, 'promoted'));
   const demote = pseudoOps(ctx, c, 'demote', own(c, 'demote'), own(c, 'demoted'));
-  // Demotions are announced and done before promotions.
-  if (demote.postDone && promote.pre) order(ctx, demote.postDone, promote.pre, {});
+  // Stops, starts and demotions are announced and done before promotions; demotions before stops and starts.
+  const [start, stop] = list;
+  const seq = (a: Act | undefined, b: Act | undefined): void => {
+    if (a && b) order(ctx, a, b, {});
+  };
+  if (promote.pre) {
+    seq(stop?.postDone, promote.pre);
+    seq(start?.postDone, promote.pre);
+    seq(demote.postDone, promote.pre);
+    seq(demote.postDone, start?.pre);
+    seq(demote.postDone, stop?.pre);
+  }
   list.push(promote, demote);
 }
 

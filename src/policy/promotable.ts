@@ -335,7 +335,9 @@ function roleActions(ctx: Ctx, p: PRsc): void {
   const moving = cur !== undefined && (next !== cur || (stop !== undefined && !stop.optional));
   let demote: Act | undefined;
   if (curRole === 'Promoted' && cur !== undefined) {
-    demote = rscAction(ctx, p, 'demote', 0, cur, { optional: nextRole === 'Promoted' && !moving });
+    // On a node about to be fenced the demote is implied (a pseudo action), like the stop.
+    const unclean = ctx.nodes.get(cur)?.u.unclean ?? false;
+    demote = rscAction(ctx, p, 'demote', 0, unclean ? undefined : cur, { optional: nextRole === 'Promoted' && !moving, pseudo: unclean });
     if (stop) order(ctx, demote, stop, { impliesFirst: true });
   }
   let promote: Act | undefined;
