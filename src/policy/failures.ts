@@ -8,6 +8,7 @@ import { INFINITY, primitivesOf, type Ctx, type PRsc } from './model.js';
 import { resourceLocation } from './location.js';
 import { banTree, cloneFailcount, failureBanTarget, instanceStickiness } from './clone.js';
 import { rscAction } from './actions.js';
+import { parseInterval } from '../cib/values.js';
 
 /** The failcount of `r` on `node` that still counts at `now` (epoch seconds). */
 export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string): number {
@@ -61,6 +62,26 @@ export function precreateFailedStops(ctx: Ctx): void {
       for (const n of r.u.runningOn) {
         if (ctx.nodes.get(n)?.u.unclean) continue;
         rscAction(ctx, r, 'stop', 0, n, { optional: false });
+      }
+    }
+  }
+}
+
+/**
+ * Recurring monitors already running for resources staying where they are active are created while
+ * the history is read (before probes), so they come last among their resource's
+ * synapses; createActions later decides whether they are needed.
+ */
+export function precreateActiveMonitors(ctx: Ctx): void {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      const next = r.assigned;
+      if (!r.managed || next === null || !r.u.runningOn.includes(next) || r.variant !== 'primitive') continue;
+      for (const op of r.u.ops) {
+        if (op.name !== 'monitor' || op.enabled === 'false' || (op.role && !/^Started$/i.test(op.role))) continue;
+        const ms = parseInterval(op.interval);
+        if (!ms.ok || ms.val <= 0 || r.u.history[next]?.recurring[`monitor_${ms.val}`] === undefined) continue;
+        rscAction(ctx, r, 'monitor', ms.val, next, { optional: true });
       }
     }
   }

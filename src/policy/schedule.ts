@@ -7,7 +7,7 @@ import type { Cib } from '../cib/types.js';
 import type { UnpackedCluster } from '../cib/unpack/types.js';
 import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
-import { applyStickinessAndFailures, precreateFailedStops } from './failures.js';
+import { applyStickinessAndFailures, precreateActiveMonitors, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
 import { assignResources } from './assign.js';
 import { VARIANTS } from './variants.js';
@@ -43,6 +43,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   assignResources(ctx);
+  precreateActiveMonitors(ctx);
   cancelUnconfiguredRecurring(ctx);
   precreateFailedStops(ctx);
   createOrphanDeletes(ctx);
