@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { Resource } from '../../src/api/resource.js';
 import { Constraint } from '../../src/api/constraint.js';
 import { makeWorld } from './harness.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 test('a monitor failure is counted and the service restarted', async () => {
   const w = await makeWorld();
@@ -126,4 +130,36 @@ test('standby, move and clear move resources as asked', async () => {
   assert.ok((await w.cluster.setProperty('stop-all-resources', 'true')).ok);
   assert.ok((await w.cluster.settle({ timeoutMs: 30_000 })).ok);
   assert.deepEqual(w.services.nodesOf('ip'), []);
+});
+
+test('loadCib takes a Pacemaker CIB document; cibXml gives it back with live status', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'quorate-load-'));
+  const w = await makeWorld(['n1', 'n2', 'n3'], 1, { machineDir: dir });
+  const xml = `<cib validate-with="pacemaker-3.7" epoch="5" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config><cluster_property_set id="opts"><nvpair id="opts-se" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/><node id="n3" uname="n3"/></nodes>
+    <resources>
+      <primitive id="svc" class="ocf" provider="heartbeat" type="Dummy">
+        <operations><op id="svc-mon" name="monitor" interval="10s"/></operations>
+      </primitive>
+    </resources>
+    <constraints><rsc_location id="svc-on-n3" rsc="svc" node="n3" score="100"/></constraints>
+  </configuration>
+  <status/>
+</cib>`;
+  const r = await w.cluster.loadCib(xml);
+  assert.ok(r.ok, r.err ? r.val.message : '');
+  const s = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s.ok, s.err ? s.val.message : '');
+  assert.deepEqual(s.val.resources.find(x => x.id === 'svc')?.nodes, ['n3']);
+  assert.ok(existsSync(path.join(dir, 'n3', 'Dummy-svc.state')));
+  const out = w.cluster.cibXml();
+  assert.match(out, /<rsc_location id="svc-on-n3"/);
+  assert.match(out, /<lrm_rsc_op id="svc_last_0" operation_key="svc_start_0" operation="start"/);
+  assert.match(out, /<lrm_rsc_op id="svc_monitor_10000"/);
+  assert.ok(w.events.some(e => e.name === 'transition:started'));
+  assert.ok(w.events.some(e => e.name === 'transition:completed'));
+  await w.cluster.stop();
+  await rm(dir, { recursive: true, force: true });
 });
