@@ -250,7 +250,7 @@ export function assignClone(ctx: Ctx, clone: PRsc, beforeDistribute?: (ctx: Ctx,
   for (const c of [...clone.withPrimaries]) VARIANTS[c.primary.variant].assign(ctx, c.primary);
   for (const c of [...clone.withDependents]) {
     if (!c.influence) continue;
-    clone.allowed = addColocatedScores(ctx, c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY);
+    clone.allowed = mergePositive(ctx, c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY);
   }
   showScores(ctx, 'pcmk__clone_allocate', clone, true);
   const children = [...clone.children].sort(cmpInstance);
@@ -277,4 +277,45 @@ export function historyName(ctx: Ctx, r: PRsc): string | undefined {
     if (lr) name = lr.id;
   }
   return name !== undefined && name !== r.id ? name : undefined;
+}
+
+function bestMatching(ctx: Ctx, r: PRsc, attr: string, value: string | undefined): number {
+  let best = -INFINITY;
+  for (const [name, w] of r.allowed) {
+    if (w > best && nodeAvailable(ctx.nodes.get(name)) && ctx.nodes.get(name)?.u.attributes[attr] === value) best = w;
+  }
+  return best;
+}
+
+/**
+ * Folds a dependent's preferences into a clone's node scores, never turning a
+ * node negative (pcmk__native_merge_weights with pe_weights_positive), rolling
+ * back when nothing could run.
+ */
+export function mergePositive(ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number): Map<string, number> {
+  if (r.merging) return nodes;
+  r.merging = true;
+  let work = new Map(nodes);
+  for (const [name, w] of work) {
+    const score = bestMatching(ctx, r, attr, ctx.nodes.get(name)?.u.attributes[attr]);
+    if (factor < 0 && score < 0) continue;
+    const f = factor * score;
+    let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5);
+    if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0;
+    const next = addScore(weight, w);
+    if (next < 0 && w > 0) work.set(name, 1);
+    else if (next < 0 && w === 0) continue;
+    else work.set(name, next);
+  }
+  let any = false;
+  for (const [name, w] of work) if (w >= 0 && nodeAvailable(ctx.nodes.get(name))) any = true;
+  if (any) {
+    const sign = factor < 0 ? -1 : 1;
+    for (const c of r.withDependents) {
+      if (!c.influence) continue;
+      work = mergePositive(ctx, c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY);
+    }
+  } else work = nodes;
+  r.merging = false;
+  return work;
 }

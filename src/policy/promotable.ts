@@ -12,7 +12,7 @@ import { order, rscAction } from './actions.js';
 import { addColocatedScores } from './colocation.js';
 import { ruleMatchesNode } from './location.js';
 import { parseInterval } from '../cib/values.js';
-import { cloneData, cmpInstance, historyName, instancePriority, instanceRunningOn, setInstancePriority } from './cloneAssign.js';
+import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, instanceRunningOn, setInstancePriority } from './cloneAssign.js';
 
 /** Priority and sort index of instances during role assignment. */
 const SORT = new WeakMap<PRsc, number>();
@@ -232,7 +232,7 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
   }
   for (const c of clone.withDependents) {
     if (!c.influence || c.primaryRole !== 'Promoted') continue;
-    merged = addColocatedScores(ctx, c.dependent, merged, c.nodeAttribute, c.score / INFINITY);
+    merged = mergePositive(ctx, c.dependent, merged, c.nodeAttribute, c.score / INFINITY);
   }
   for (const inst of clone.children) {
     const chosen = placed(inst);
