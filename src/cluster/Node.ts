@@ -29,6 +29,7 @@ import { clusterError, type ClusterError } from './errors.js';
 import { CLUSTER_EVENT_NAMES, type ClusterEvents, type ResourceEvent } from './events.js';
 import { AgentRegistry } from './registry.js';
 import { Controller } from './controller.js';
+import { quorumFor, simpleMajority } from '../quorum/votequorum.js';
 import type { CibStorage } from './storage.js';
 import { serialiseCib } from '../cib/serialise.js';
 import type { ConfigBuilder } from '../api/configure.js';
@@ -97,6 +98,7 @@ export class Node extends EventEmitter<ClusterEvents> {
   private readonly execCtx = new Map<string, ExecContext>();
   private deviceSigs = new Map<string, string>();
   private reqSeq = 0;
+  private transitionSeq = 0;
   private quorate: boolean | undefined;
   private running = false;
   private realOps = 0;
@@ -366,8 +368,8 @@ export class Node extends EventEmitter<ClusterEvents> {
   private updateQuorum(members: readonly string[]): void {
     const configured = new Set(this.cibReplica.configuration.nodes.map(n => n.uname));
     for (const m of members) configured.add(m);
-    const needed = Math.floor(configured.size / 2) + 1;
-    const q = members.length >= needed;
+    const needed = quorumFor(configured.size);
+    const q = simpleMajority(members.length, configured.size);
     if (q !== this.quorate) {
       this.quorate = q;
       this.emit('quorum:changed', { quorate: q, members: [...members], needed });
@@ -382,7 +384,12 @@ export class Node extends EventEmitter<ClusterEvents> {
   quorumNeeded(): number {
     const configured = new Set(this.cibReplica.configuration.nodes.map(n => n.uname));
     for (const m of this.currentView?.members ?? []) configured.add(m);
-    return Math.floor(configured.size / 2) + 1;
+    return quorumFor(configured.size);
+  }
+
+  /** Numbers this node's transitions (deterministic per node, across DC terms). @internal */
+  nextTransitionId(): number {
+    return ++this.transitionSeq;
   }
 
   private onCib(from: string, msg: Extract<ClusterMessage, { t: 'cib' }>): void {

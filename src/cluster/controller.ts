@@ -39,9 +39,6 @@ interface InFlight {
   outcome?: ActionOutcome;
 }
 
-/** Transition numbers keep growing across DC changes within a process. */
-let transitionCounter = 0;
-
 /** Runs on the DC while its view lasts. */
 export class Controller implements GraphExecutor {
   private readonly node: Node;
@@ -212,7 +209,7 @@ export class Controller implements GraphExecutor {
       this.lastGraphEmpty = true;
       return;
     }
-    const id = ++transitionCounter;
+    const id = this.node.nextTransitionId();
     const g: TransitionGraph = { ...graph, settings: { ...graph.settings, transitionId: id } };
     const runner = new TransitionRunner(g, this, { clock: this.node.clock, uuid: this.uuid });
     this.runner = runner;
