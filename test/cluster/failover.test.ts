@@ -130,3 +130,26 @@ test('fencing topology: when level 1 fails, level 2 fences', async () => {
   assert.deepEqual(rec?.devices, ['pdu']);
   assert.equal(w.services.nodesOf('web').length, 1);
 });
+
+test('promotable clone: one instance promoted; after its node dies and is fenced, another is promoted', async () => {
+  const w = await makeWorld();
+  const r = await w.cluster.configure(c => c
+    .stonith(w.fenceDevice())
+    .resource(Resource.promotable('ms', Resource.function('store', w.services.agent('store', { clone: true, promotedMax: 1 })).monitor('5s'), { 'promoted-max': '1' }))
+    .constraint(Constraint.location('ms', 'n2', 100, { role: 'Promoted' }))
+    .constraint(Constraint.location('ms', 'n3', 50, { role: 'Promoted' })));
+  assert.ok(r.ok, r.err ? r.val.message : '');
+  const s = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s.ok, s.err ? s.val.message : '');
+  const promoted = (): string[] => [...new Set(['store', 'store:0', 'store:1', 'store:2'].flatMap(id => w.services.promotedOn(id)))];
+  assert.deepEqual(promoted(), ['n2']);
+  assert.ok(w.events.some(e => e.name === 'resource:promoted' && e.e['node'] === 'n2'));
+  const roles = s.val.resources.find(x => x.id === 'ms')?.roles ?? {};
+  assert.equal(roles['n2'], 'Promoted');
+  w.net.crash('n2');
+  const s2 = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s2.ok, s2.err ? s2.val.message : '');
+  assert.deepEqual(promoted(), ['n3']);
+  assert.deepEqual(w.fenced, ['n2']);
+  assert.equal(w.services.check().length, 0);
+});
