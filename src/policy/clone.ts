@@ -137,17 +137,15 @@ function internalOrders(ctx: Ctx, c: PRsc): void {
     VARIANTS[inst.variant].internalOrders(ctx, inst);
     const starts = inst.actions.filter((a) => a.task === 'start' && !a.probe);
     const stops = inst.actions.filter((a) => a.task === 'stop' && !a.probe);
-    for (const s of starts) {
-      order(ctx, own(c, 'start'), s, { runnableLeft: true, printedFirst: true });
-      order(ctx, s, own(c, 'running'), { printedThen: true });
-    }
-    for (const s of stops) {
-      order(ctx, own(c, 'stop'), s, { printedFirst: true });
-      order(ctx, s, own(c, 'stopped'), { printedThen: true });
-    }
+    // As the first side of an ordering a cloned group stands for its running/stopped.
+    const done = (r: PRsc, task: string): Act[] => (r.variant === 'group' ? VARIANTS.group.endpoint(ctx, r, task, true) : r.actions.filter((a) => a.task === task && !a.probe));
+    for (const s of starts) order(ctx, own(c, 'start'), s, { runnableLeft: true, printedFirst: true });
+    for (const s of done(inst, 'start')) order(ctx, s, own(c, 'running'), { printedThen: true });
+    for (const s of stops) order(ctx, own(c, 'stop'), s, { printedFirst: true });
+    for (const s of done(inst, 'stop')) order(ctx, s, own(c, 'stopped'), { printedThen: true });
     if (d.ordered && last) {
-      for (const a of last.actions.filter((x) => x.task === 'start' && !x.probe)) for (const s of starts) order(ctx, a, s, {});
-      for (const a of last.actions.filter((x) => x.task === 'stop' && !x.probe)) for (const s of stops) order(ctx, s, a, {});
+      for (const a of done(last, 'start')) for (const s of starts) order(ctx, a, s, {});
+      for (const a of done(inst, 'stop')) for (const s of last.actions.filter((x) => x.task === 'stop' && !x.probe)) order(ctx, a, s, {});
     }
     // A probe may find an instance active: it must be done before the clone counts as stopped.
     const stopped = own(c, 'stopped');

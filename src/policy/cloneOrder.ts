@@ -9,6 +9,7 @@ import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
 import { cloneData, instanceRunningOn, isClone } from './cloneAssign.js';
 import { compatibleInstance, instanceAction } from './clone.js';
+import { notifiedEndpoint } from './notify.js';
 
 const CHILD_TASK: Record<string, string> = {
   start: 'start', running: 'start', stop: 'stop', stopped: 'stop',
@@ -32,7 +33,7 @@ export function interleaveLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: 
   const decider = bTask === 'stop' || bTask === 'demote' ? a : b;
   if (!cloneData(decider).interleave) return false;
   const firstTask = FIRST_SIDE[aTask] ?? aTask;
-  const f = own(a, firstTask), t = own(b, bTask);
+  const f = notifiedEndpoint(a, firstTask) ?? own(a, firstTask), t = own(b, bTask);
   order(ctx, f, t, {}, id);
   const current = firstTask === 'stopped' || firstTask === 'demoted';
   const childTask = CHILD_TASK[firstTask] ?? firstTask;
