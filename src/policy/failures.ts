@@ -31,6 +31,9 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
       // A failed stop leaves the resource unusable on that node.
       for (const f of r.u.failures) if (f.op.operation === 'stop' && !f.expired) resourceLocation(r, f.node, -INFINITY);
       const stickiness = instanceStickiness(r);
+      // An unmanaged resource stays exactly where it is active (not when blocked for being multiply active).
+      const multiplyActive = primitivesOf(top).some((p) => p.u.runningOn.length > 1);
+      if (!r.managed && running.length === 1 && !multiplyActive) resourceLocation(r, running[0]!, INFINITY);
       if (r.managed && stickiness >= 1 && running.length === 1) {
         const node = running[0]!;
         if (symmetric || r.allowed.has(node)) resourceLocation(r, node, stickiness);
