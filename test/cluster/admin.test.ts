@@ -163,3 +163,17 @@ test('loadCib takes a Pacemaker CIB document; cibXml gives it back with live sta
   await w.cluster.stop();
   await rm(dir, { recursive: true, force: true });
 });
+
+test('monitoring resumes after a recovery: a second failure is noticed too', async () => {
+  const w = await makeWorld();
+  await w.cluster.configure(c => c.stonith(w.fenceDevice()).resource(Resource.function('app', w.services.agent('app')).monitor('5s')));
+  assert.ok((await w.cluster.settle({ timeoutMs: 30_000 })).ok);
+  for (let round = 1; round <= 2; round++) {
+    const owner = w.services.nodesOf('app')[0]!;
+    w.services.kill('app', owner);
+    await w.cluster.runFor(6000);
+    assert.ok((await w.cluster.settle({ timeoutMs: 30_000 })).ok);
+    assert.equal(w.events.filter(e => e.name === 'resource:failed').length, round, `failure ${round} noticed`);
+    assert.equal(w.services.nodesOf('app').length, 1);
+  }
+});
