@@ -29,7 +29,7 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
       // multiple-active=stop_only: a resource found active on several nodes runs nowhere.
       if (running.length > 1 && r.u.meta['multiple-active'] === 'stop_only') for (const n of ctx.nodeList) resourceLocation(r, n.name, -INFINITY);
       // A failed stop leaves the resource unusable on that node.
-      for (const f of r.u.failures) if (f.op.operation === 'stop' && !f.expired) resourceLocation(r, f.node, -INFINITY);
+      for (const f of r.u.failures) if (f.op.operation === 'stop' && !f.expired && f.onFail !== 'ignore') resourceLocation(r, f.node, -INFINITY);
       const stickiness = instanceStickiness(r);
       // An unmanaged resource stays exactly where it is active (not when blocked for being multiply active).
       const multiplyActive = primitivesOf(top).some((p) => p.u.runningOn.length > 1);
