@@ -164,7 +164,9 @@ export function cloneActionFlags(c: PRsc): boolean {
   let changed = false;
   for (const inst of c.children) if (inst.variant === 'group' && groupActionFlags(inst)) changed = true;
   for (const a of c.actions) {
-    const task = CHILD_TASK[a.task];
+    // Notification pseudo actions follow the instances' action they announce (clone_child_action).
+    const notified = a.task === 'notify' || a.task === 'notified' ? /_notify_([a-z]+)_0$/.exec(a.key)?.[1] : undefined;
+    const task = CHILD_TASK[notified ?? a.task];
     if (!task || a.kind !== 'pseudo_event') continue;
     let anyRunnable = false;
     for (const inst of c.children) {
