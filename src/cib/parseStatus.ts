@@ -49,12 +49,16 @@ function buildNodeState(ctx: ParseContext, node: XmlNode, path: string): NodeSta
   let lrm: LrmResource[] | undefined;
   let lrmId: string | undefined;
   let lrmResourcesId: string | undefined;
+  let lrmExtra: Record<string, string> | undefined;
   const transient: NvSet[] = [];
   let transientId: string | undefined;
   const other: XmlNode[] = [];
   forEachChild(node, path, (c, p) => {
-    if (c.tag === 'lrm' && lrm === undefined && Object.keys(c.attrs).every(k => k === 'id')) {
+    if (c.tag === 'lrm' && lrm === undefined) {
+      // Old CIBs carry extra attributes (e.g. uname) on <lrm>; keep them, the history still counts.
       lrmId = c.attrs['id'];
+      const { id: _id, ...rest } = c.attrs;
+      if (Object.keys(rest).length > 0) lrmExtra = rest;
       lrm = [];
       forEachChild(c, p, (rs, rp) => {
         if (rs.tag !== 'lrm_resources') { ctx.error('QUORATE_ERR_BAD_CIB', rp, `<${rs.tag}> is not allowed in <lrm>`); return; }
@@ -77,7 +81,7 @@ function buildNodeState(ctx: ParseContext, node: XmlNode, path: string): NodeSta
     inCcm: node.attrs['in_ccm'], crmd: node.attrs['crmd'], join: node.attrs['join'],
     expected: node.attrs['expected'], ha: node.attrs['ha'],
     remoteNode: boolAttr(ctx, node, path, 'remote_node'),
-    lrm, lrmId, lrmResourcesId, transient, transientId,
+    lrm, lrmId, lrmResourcesId, lrmExtra, transient, transientId,
     other: other.length > 0 ? other : undefined,
     extra: extraAttrs(node, NODE_STATE_ATTRS),
   });

@@ -250,7 +250,7 @@ function nodeStateNode(n: NodeState): XmlNode {
     kids.push(el('transient_attributes', { id: n.transientId }, n.transient.map(nvSetNode)));
   }
   if (n.lrm !== undefined) {
-    kids.push(el('lrm', { id: n.lrmId }, [el('lrm_resources', { id: n.lrmResourcesId }, n.lrm.map(lrmResourceNode))]));
+    kids.push(el('lrm', { id: n.lrmId, ...n.lrmExtra }, [el('lrm_resources', { id: n.lrmResourcesId }, n.lrm.map(lrmResourceNode))]));
   }
   kids.push(...(n.other ?? []));
   return el('node_state', {

@@ -460,6 +460,8 @@ export interface NodeState {
   /** `<lrm>` and `<lrm_resources>` ids, kept for round-trip. */
   readonly lrmId?: string;
   readonly lrmResourcesId?: string;
+  /** Other attributes of `<lrm>` (old CIBs carry e.g. `uname`), kept for round-trip. */
+  readonly lrmExtra?: ExtraAttrs;
   /** `<transient_attributes>`' instance_attributes (fail-count-*, promotion scores, …). */
   readonly transient: readonly NvSet[];
   readonly transientId?: string;

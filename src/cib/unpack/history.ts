@@ -189,7 +189,12 @@ function unpackOp(
     }
   }
 
-  if (expired && status !== ExecStatus.DONE && status !== ExecStatus.CANCELLED) return;
+  if (expired && status !== ExecStatus.DONE && status !== ExecStatus.CANCELLED) {
+    // A blocked resource stays blocked: an expired failure of a recurring monitor with
+    // on-fail=block still counts (only a clean stop afterwards clears it).
+    const keep = task === 'monitor' && op.interval > 0 && onFailFor(rsc, task, op.interval, pol) === 'block';
+    if (!keep) return;
+  }
   switch (status) {
     case ExecStatus.CANCELLED:
       return;
