@@ -4,7 +4,7 @@
  * become pseudo actions that follow the fencing.
  * @module
  */
-import { primitivesOf, type Act, type Ctx } from './model.js';
+import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order } from './actions.js';
 
 function nodeEvent(ctx: Ctx, task: string, key: string, node: string, attrs: Record<string, string>): Act {
@@ -39,6 +39,13 @@ export function applyQuorumPolicy(ctx: Ctx): void {
       r.reason = 'no quorum';
     }
   }
+}
+
+/** Whether the resource's state on a node is known (for anonymous clones: any instance's). */
+function knownOn(r: PRsc, node: string): boolean {
+  if (r.u.history[node] !== undefined) return true;
+  const p = r.parent;
+  return p !== undefined && p.variant !== 'group' && !p.u.unique && p.children.some((c) => c.u.history[node] !== undefined);
 }
 
 function haveStonithResource(ctx: Ctx): boolean {
@@ -106,7 +113,7 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
         for (const a of r.actions) {
           if (a.task === 'stop' && a.kind === 'pseudo_event' && r.u.runningOn.includes(n.name)) order(ctx, fence, a, { impliesThen: true });
           if (a.task !== 'start') continue;
-          if (fencingNeeded || (r.allowed.has(n.name) && r.u.history[n.name] === undefined)) order(ctx, fence, a, {});
+          if (fencingNeeded || (r.allowed.has(n.name) && !knownOn(r, n.name))) order(ctx, fence, a, {});
         }
       }
     }
