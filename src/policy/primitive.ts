@@ -128,6 +128,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
       if (op.role && !/^Started$/i.test(op.role)) continue;
       // A promoted clone instance runs only its Promoted-role monitors (see promotable.ts).
       if (!op.role && r.nextRole === 'Promoted') continue;
+      if (op.role && (r.nextRole === 'Promoted' || r.nextRole === 'Unpromoted')) continue;
       const ms = intervalMs(op.interval);
       if (ms <= 0) continue;
       const known = cur.includes(next) && r.u.history[next]?.recurring[`monitor_${ms}`] !== undefined;

@@ -346,9 +346,12 @@ function roleActions(ctx: Ctx, p: PRsc): void {
     if (start) order(ctx, start, promote, { runnableLeft: true });
     if (demote) order(ctx, demote, promote, {});
   }
-  // Role-specific recurring monitors.
+  // Role-specific recurring monitors (a second op with the same interval is a configuration error, ignored).
+  const seen = new Set<number>();
   for (const op of p.u.ops) {
     if (op.name !== 'monitor' || op.enabled === 'false') continue;
+    if (seen.has(ms(op.interval))) continue;
+    seen.add(ms(op.interval));
     const roleless = roleOf(op.role) === undefined;
     // Monitors without a role are the unpromoted instances' monitors.
     const role = roleOf(op.role) ?? 'Unpromoted';
