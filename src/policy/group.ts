@@ -75,7 +75,9 @@ function internalOrders(ctx: Ctx, g: PRsc): void {
   const start = own(g, 'start'), running = own(g, 'running'), stop = own(g, 'stop'), stopped = own(g, 'stopped');
   order(ctx, stop, stopped, { runnableLeft: true });
   order(ctx, start, running, { runnableLeft: true });
-  order(ctx, stopped, start, {});
+  // A group with members disabled while others stay is "started" again once those are down.
+  const partial = g.children.some((c) => c.assigned !== null) && g.children.some((c) => c.u.targetRole === 'Stopped' && c.u.runningOn.length > 0);
+  order(ctx, stopped, start, partial ? { impliesThen: true } : {});
   const ordered = !/^(false|no|off|0)$/i.test(g.u.meta['ordered'] ?? 'true');
   let prev: PRsc | undefined;
   for (const c of g.children) {
