@@ -319,7 +319,7 @@ function roleOf(s: string | undefined): string | undefined {
   if (!s) return undefined;
   if (/^(master|promoted)$/i.test(s)) return 'Promoted';
   if (/^(slave|unpromoted)$/i.test(s)) return 'Unpromoted';
-  if (/^started$/i.test(s)) return undefined;
+  if (/^started$/i.test(s)) return 'Started';
   return s;
 }
 
