@@ -72,7 +72,12 @@ export function unpackColocations(ctx: Ctx): void {
     for (const s of c.sets) {
       const sc = s.score ?? score;
       if (s.sequential !== false) {
-        for (let i = 1; i < s.resources.length; i++) pair(s.resources[i]!, s.resources[i - 1]!, s.role, s.role, sc);
+        // ordering="group" (default): each member with the one before it; "listed": with the one after it.
+        const listed = s.ordering === 'listed';
+        for (let i = 1; i < s.resources.length; i++) {
+          if (listed) pair(s.resources[i - 1]!, s.resources[i]!, s.role, s.role, sc);
+          else pair(s.resources[i]!, s.resources[i - 1]!, s.role, s.role, sc);
+        }
       }
       if (prevSet && prevSet.length) {
         // Between sets: members of this set with the last member of the previous one.
