@@ -346,12 +346,12 @@ function roleActions(ctx: Ctx, p: PRsc): void {
     if (start) order(ctx, start, promote, { runnableLeft: true });
     if (demote) order(ctx, demote, promote, {});
   }
-  // Role-specific recurring monitors (a second op with the same interval is a configuration error, ignored).
-  const seen = new Set<number>();
+  // Role-specific recurring monitors. Ops sharing name and interval are a configuration error: all are ignored (is_op_dup).
+  const perInterval = new Map<number, number>();
+  for (const op of p.u.ops) if (op.name === 'monitor') perInterval.set(ms(op.interval), (perInterval.get(ms(op.interval)) ?? 0) + 1);
   for (const op of p.u.ops) {
     if (op.name !== 'monitor' || op.enabled === 'false') continue;
-    if (seen.has(ms(op.interval))) continue;
-    seen.add(ms(op.interval));
+    if ((perInterval.get(ms(op.interval)) ?? 0) > 1) continue;
     const roleless = roleOf(op.role) === undefined;
     // Monitors without a role are the unpromoted instances' monitors.
     const role = roleOf(op.role) ?? 'Unpromoted';
