@@ -325,7 +325,6 @@ function roleOf(s: string | undefined): string | undefined {
 
 /** Promote/demote, role monitors and cancellations of one primitive of a promotable instance. */
 function roleActions(ctx: Ctx, p: PRsc): void {
-  if (!p.managed) return;
   const cur = p.u.runningOn[0];
   const curRole = p.u.role === 'Promoted' ? 'Promoted' : cur !== undefined ? 'Unpromoted' : 'Stopped';
   const next = p.assigned;
@@ -334,14 +333,15 @@ function roleActions(ctx: Ctx, p: PRsc): void {
   const start = p.actions.find((a) => a.task === 'start' && !a.probe);
   const moving = cur !== undefined && (next !== cur || (stop !== undefined && !stop.optional));
   let demote: Act | undefined;
-  if (curRole === 'Promoted' && cur !== undefined) {
+  // Unmanaged instances keep their role; only their monitors are scheduled.
+  if (curRole === 'Promoted' && cur !== undefined && p.managed) {
     // On a node about to be fenced the demote is implied (a pseudo action), like the stop.
     const unclean = ctx.nodes.get(cur)?.u.unclean ?? false;
     demote = rscAction(ctx, p, 'demote', 0, unclean ? undefined : cur, { optional: nextRole === 'Promoted' && !moving, pseudo: unclean });
     if (stop) order(ctx, demote, stop, { impliesFirst: true });
   }
   let promote: Act | undefined;
-  if (nextRole === 'Promoted' && next !== null) {
+  if (nextRole === 'Promoted' && next !== null && p.managed) {
     promote = rscAction(ctx, p, 'promote', 0, next, { optional: curRole === 'Promoted' && !moving });
     if (start) order(ctx, start, promote, { runnableLeft: true });
     if (demote) order(ctx, demote, promote, {});
