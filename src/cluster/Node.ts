@@ -11,22 +11,19 @@ import type { Clock } from '../util/clock.js';
 import { SystemClock } from '../util/clock.js';
 import { Ok, Err, type Result } from '../util/result.js';
 import { logger } from '../util/log.js';
-import type { Cib, CibVersion, LrmResource, Primitive } from '../cib/types.js';
-import { parseInterval } from '../cib/values.js';
-import { flattenSets } from '../cib/unpack/nvs.js';
-import type { GraphAction } from '../policy/graph.js';
+import type { Cib, CibVersion, LrmResource } from '../cib/types.js';
 import type { JsonValue, MembershipView, MessageEvent, Transport } from '../messaging/transport.js';
 import { ringIdString } from '../messaging/transport.js';
-import { LocalExecutor, type OpRecord, type ResourceSpec } from '../agents/executor.js';
-import { OcfExitCode, OpStatus } from '../agents/codes.js';
-import type { AgentAction, AgentCall, OpResult, ResourceAgent } from '../agents/agent.js';
+import type { LocalExecutor } from '../agents/executor.js';
+import { OpStatus } from '../agents/codes.js';
 import { Fencer } from '../fencing/fencer.js';
-import { StonithDevice } from '../fencing/device.js';
 import { applyCibOps, compareCibVersions, emptyCib, touchesConfiguration, type CibOp, type LrmAgentRef } from './cibOps.js';
-import { LrmHistory, type LrmUpdate } from './lrmHistory.js';
+import type { LrmUpdate } from './lrmHistory.js';
+import { LocalExecution } from './localExecution.js';
+import { syncFencerDevices } from './fencerSync.js';
 import { asClusterMessage, type ClusterMessage, type FenceHistoryEntry, type CibCause } from './messages.js';
 import { clusterError, type ClusterError } from './errors.js';
-import { CLUSTER_EVENT_NAMES, type ClusterEvents, type ResourceEvent } from './events.js';
+import type { ClusterEvents, ResourceEvent } from './events.js';
 import { AgentRegistry } from './registry.js';
 import { Controller } from './controller.js';
 import { quorumFor, simpleMajority } from '../quorum/votequorum.js';
@@ -67,19 +64,14 @@ interface PendingRequest {
   readonly resolve: (r: Result<void, ClusterError>) => void;
 }
 
-interface ExecContext {
-  readonly ref: LrmAgentRef;
-  readonly transitionKey: string;
-  readonly targetRc: number;
-  readonly params: Readonly<Record<string, string>>;
-}
 
 /** A cluster member. */
 export class Node extends EventEmitter<ClusterEvents> {
   readonly name: string;
   readonly clock: Clock;
   readonly registry: AgentRegistry;
-  readonly executor: LocalExecutor;
+  /** Runs graph actions here and keeps this node's own history. */
+  readonly local: LocalExecution;
   readonly fencer: Fencer;
   /** @internal */ readonly transport: Transport;
   private cibReplica: Cib;
@@ -89,19 +81,16 @@ export class Node extends EventEmitter<ClusterEvents> {
   private dcName: string | undefined;
   private isSynced = false;
   private joins = new Map<string, Extract<ClusterMessage, { t: 'join' }>>();
-  private readonly history: LrmHistory;
   /** The history as sent with this view's join (what the DC writes at sync). */
   private joinLrm: LrmResource[] = [];
   private fenceLog: FenceHistoryEntry[] = [];
   private controller: Controller | undefined;
   private readonly pending = new Map<string, PendingRequest>();
-  private readonly execCtx = new Map<string, ExecContext>();
-  private deviceSigs = new Map<string, string>();
+  private readonly deviceSigs = new Map<string, string>();
   private reqSeq = 0;
   private transitionSeq = 0;
   private quorate: boolean | undefined;
   private running = false;
-  private realOps = 0;
   private readonly opts: NodeOptions;
   private readonly onView = (v: MembershipView): void => this.handleView(v);
   private readonly onMessage = (m: MessageEvent): void => this.handleMessage(m);
@@ -116,19 +105,21 @@ export class Node extends EventEmitter<ClusterEvents> {
     const stored = opts.storage?.load();
     this.cibReplica = stored?.cib ?? emptyCib(opts.nodes ?? [this.name]);
     this.quorateVersion = stored?.quorateVersion ?? { adminEpoch: 0, epoch: 0, numUpdates: 0 };
-    this.history = new LrmHistory(this.name);
-    this.executor = new LocalExecutor({
-      node: this.name, clock: this.clock,
-      ...(opts.processClock ? { processClock: opts.processClock } : {}),
-      ...(opts.ocfRoot !== undefined ? { ocfRoot: opts.ocfRoot } : {}),
-      ...(opts.ocfEnv !== undefined ? { ocfEnv: opts.ocfEnv } : {}),
-    });
     this.fencer = new Fencer({
       node: this.name, clock: this.clock,
       ...(opts.processClock ? { processClock: opts.processClock } : {}),
       ...(opts.fenceAgentDir !== undefined ? { agentDir: opts.fenceAgentDir } : {}),
     });
-    this.executor.on('op:completed', rec => this.onRecurringChange(rec));
+    this.local = new LocalExecution({
+      name: this.name, clock: this.clock, registry: this.registry, fencer: this.fencer,
+      executor: {
+        ...(opts.processClock ? { processClock: opts.processClock } : {}),
+        ...(opts.ocfRoot !== undefined ? { ocfRoot: opts.ocfRoot } : {}),
+        ...(opts.ocfEnv !== undefined ? { ocfEnv: opts.ocfEnv } : {}),
+      },
+      report: (key, update, rc, opStatus, output) => this.reply(key, update, rc, opStatus, output),
+      isRunning: () => this.running,
+    });
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -160,7 +151,7 @@ export class Node extends EventEmitter<ClusterEvents> {
     this.transport.off('message', this.onMessage);
     this.controller?.stop();
     this.controller = undefined;
-    this.executor.cancelAll();
+    this.local.executor.cancelAll();
     this.isSynced = false;
     for (const p of this.pending.values()) p.resolve(Err(clusterError('QUORATE_ERR_NOT_RUNNING', `node ${this.name} stopped before the update was acknowledged`)));
     this.pending.clear();
@@ -210,19 +201,18 @@ export class Node extends EventEmitter<ClusterEvents> {
 
   /** Agent processes (OCF, LSB, fence agents) running now: virtual time should wait for them. */
   get realWorkInFlight(): number {
-    return this.realOps;
+    return this.local.realWork;
   }
 
-  private countReal<T>(p: Promise<T>): Promise<T> {
-    this.realOps++;
-    return p.finally(() => { this.realOps--; });
+  /** The local executor (resource operations on this node). */
+  get executor(): LocalExecutor {
+    return this.local.executor;
   }
 
   /** Counts `p` as real (wall-clock) work while it runs, when agent fence devices may run it. @internal */
   trackReal<T>(p: Promise<T>): Promise<T> {
     if (!this.fencer.devices().some(d => d.kind === 'agent')) return p;
-    this.realOps++;
-    return p.finally(() => { this.realOps--; });
+    return this.local.countReal(p);
   }
 
   /** The controller, when this node is the synced DC. @internal */
@@ -302,7 +292,7 @@ export class Node extends EventEmitter<ClusterEvents> {
     for (const m of v.members) if (!before.has(m)) this.emit('node:up', { node: m });
     for (const m of before) if (!after.has(m)) this.emit('node:down', { node: m });
     if (dcChanged && newDc !== undefined) this.emit('dc:elected', { node: newDc });
-    this.joinLrm = this.history.snapshot();
+    this.joinLrm = this.local.snapshot();
     const join: ClusterMessage = { t: 'join', ring: v.ringId, cib: this.cibReplica, quorateVersion: this.quorateVersion, lrm: this.joinLrm, fenceHistory: this.fenceLog };
     const r = this.transport.broadcast(join as unknown as JsonValue);
     if (r.err) log('%s: join broadcast failed: %s', this.name, r.val.message);
@@ -320,7 +310,7 @@ export class Node extends EventEmitter<ClusterEvents> {
       case 'cib': return this.onCib(from, msg);
       case 'request': return this.controller?.onRequest(from, msg.id, msg.ops);
       // Only the DC of our view may ask for operations (a deposed DC's late requests are ignored).
-      case 'exec': return from === this.dcName ? void this.runAction(msg.key, msg.targetRc, msg.action) : undefined;
+      case 'exec': return from === this.dcName ? void this.local.run(msg.key, msg.targetRc, msg.action) : undefined;
       case 'result': return this.controller?.onResult(from, msg);
       case 'fenced': return this.onFenced(msg.entry);
     }
@@ -396,10 +386,7 @@ export class Node extends EventEmitter<ClusterEvents> {
     if (!this.isSynced || from !== this.dcName) return;
     this.cibReplica = applyCibOps(this.cibReplica, msg.ops);
     for (const op of msg.ops) {
-      if (op.op === 'lrm-erase' && op.node === this.name) {
-        this.history.erase(op.rsc);
-        if (op.rsc === undefined) this.execCtx.clear();
-      }
+      if (op.op === 'lrm-erase' && op.node === this.name) this.local.erase(op.rsc);
       if (op.op === 'lrm-op') this.emitResourceEvents(op.node, op.records);
     }
     if (touchesConfiguration(msg.ops)) {
@@ -423,14 +410,14 @@ export class Node extends EventEmitter<ClusterEvents> {
    */
   private resendSinceJoin(): void {
     const before = new Map(this.joinLrm.map(r => [r.id, r]));
-    for (const r of this.history.snapshot()) {
+    for (const r of this.local.snapshot()) {
       const b = before.get(r.id);
       if (b && JSON.stringify(b.ops) === JSON.stringify(r.ops)) continue;
       const remove = (b?.ops ?? []).map(o => o.id).filter(id => !r.ops.some(o => o.id === id));
       const rsc: LrmAgentRef = { id: r.id, class: r.class ?? 'ocf', type: r.type ?? '', ...(r.provider !== undefined ? { provider: r.provider } : {}) };
       this.reply('', { rsc, records: r.ops, remove, failed: false }, 0, OpStatus.DONE);
     }
-    this.joinLrm = this.history.snapshot();
+    this.joinLrm = this.local.snapshot();
   }
 
   private emitResourceEvents(node: string, records: Extract<CibOp, { op: 'lrm-op' }>['records']): void {
@@ -465,180 +452,16 @@ export class Node extends EventEmitter<ClusterEvents> {
 
   // ---------------------------------------------------------------- fencer devices
 
-  /** Registers the CIB's stonith primitives and fencing topology with the local fencer. */
   private syncFencer(): void {
-    const want = new Map<string, Primitive>();
-    for (const r of this.cibReplica.configuration.resources) {
-      if (r.kind === 'primitive' && r.class === 'stonith') want.set(r.id, r);
-      if (r.kind === 'group') for (const c of r.children) if (c.class === 'stonith') want.set(c.id, c);
-    }
-    for (const id of [...this.deviceSigs.keys()]) {
-      if (!want.has(id)) { this.fencer.unregister(id); this.deviceSigs.delete(id); }
-    }
-    for (const [id, p] of want) {
-      const params = flattenSets(p.instance);
-      const sig = JSON.stringify([p.type, params]);
-      if (this.deviceSigs.get(id) === sig) continue;
-      let dev: StonithDevice | undefined;
-      if (p.type === 'function') {
-        dev = this.registry.device(id);
-      } else if (p.type) {
-        dev = StonithDevice.agent(id, p.type, params);
-      }
-      if (!dev) { log('%s: no function fence device %s registered here', this.name, id); continue; }
-      const r = this.fencer.register(dev);
-      if (r.err) log('%s: device %s: %s', this.name, id, r.val.message);
-      else this.deviceSigs.set(id, sig);
-    }
-    const levels = this.cibReplica.configuration.fencingTopology.map(l => ({
-      index: l.index, devices: l.devices,
-      ...(l.target !== undefined ? { target: l.target } : {}),
-      ...(l.targetPattern !== undefined ? { targetPattern: l.targetPattern } : {}),
-    }));
-    const t = this.fencer.setTopology(levels);
-    if (t.err) log('%s: fencing topology: %s', this.name, t.val.message);
+    syncFencerDevices(this.fencer, this.registry, this.cibReplica, this.deviceSigs, msg => log('%s: %s', this.name, msg));
   }
 
-  // ---------------------------------------------------------------- local execution
-
-  private resolveAgent(ref: LrmAgentRef, params: Record<string, string>, meta: Record<string, string>):
-    Result<ResourceSpec, { rc: number; status: OpStatus; output: string }> {
-    switch (ref.class) {
-      case 'ocf':
-        return Ok({ class: 'ocf', provider: ref.provider ?? 'heartbeat', type: ref.type, params, meta });
-      case 'lsb':
-        return Ok({ class: 'lsb', type: ref.type, meta });
-      case 'function': {
-        const spec = this.registry.agent(ref.type);
-        if (!spec) return Err({ rc: OcfExitCode.NOT_INSTALLED, status: OpStatus.NOT_INSTALLED, output: `no function agent ${ref.type} is registered on ${this.name}` });
-        return Ok({ class: 'function', agent: spec, params, meta });
-      }
-      case 'stonith':
-        return Ok({ class: 'stonith', agent: this.stonithAgent(ref.id), params, meta });
-      default:
-        return Err({ rc: OcfExitCode.NOT_INSTALLED, status: OpStatus.NOT_INSTALLED, output: `resource class ${ref.class} is not supported` });
-    }
-  }
-
-  /** Wraps an agent that runs processes so each action counts as real work while it runs. */
-  private counted(agent: ResourceAgent): ResourceAgent {
-    const wrap = (fn: AgentAction | undefined): AgentAction | undefined => fn && (async call => {
-      this.realOps++;
-      try {
-        return await fn(call);
-      } finally {
-        this.realOps--;
-      }
-    });
-    const out: ResourceAgent = { start: wrap(agent.start)!, stop: wrap(agent.stop)!, monitor: wrap(agent.monitor)! };
-    const optional = ['promote', 'demote', 'notify', 'migrateTo', 'migrateFrom', 'reload'] as const;
-    for (const k of optional) { const w = wrap(agent[k]); if (w) out[k] = w; }
-    if (agent.metadata) out.metadata = agent.metadata;
-    return out;
-  }
-
-  /** A stonith resource: the device is registered from the CIB on every node; start and monitor check it. */
-  private stonithAgent(id: string): ResourceAgent {
-    const monitor = async (call: AgentCall): Promise<OpResult> => {
-      if (!this.fencer.device(id)) return { rc: OcfExitCode.NOT_CONFIGURED, status: OpStatus.DONE, output: `fence device ${id} is not registered on ${this.name}`, durationMs: 0 };
-      const dev = this.fencer.device(id);
-      const p = this.fencer.monitorDevice(id, call.timeoutMs);
-      const r = dev?.kind === 'agent' ? await this.countReal(p) : await p;
-      return { rc: r.ok ? OcfExitCode.OK : OcfExitCode.ERR_GENERIC, status: r.timedOut ? OpStatus.TIMEOUT : OpStatus.DONE, durationMs: r.durationMs, ...(r.output !== undefined ? { output: r.output } : {}) };
-    };
-    let started = false;
-    return {
-      start: async call => { const r = await monitor(call); started = r.rc === OcfExitCode.OK; return r; },
-      stop: async () => { started = false; return { rc: OcfExitCode.OK, status: OpStatus.DONE, durationMs: 0 }; },
-      monitor: async call => (call.interval === 0 && !started ? { rc: OcfExitCode.NOT_RUNNING, status: OpStatus.DONE, durationMs: 0 } : monitor(call)),
-    };
-  }
-
-  /** Runs one graph action here and reports the result to the DC. */
-  private async runAction(key: string, targetRc: number, a: GraphAction): Promise<void> {
-    if (!this.running || !a.resource) return;
-    const attrs = a.attributes;
-    const params: Record<string, string> = {};
-    const meta: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k.startsWith('CRM_meta_')) meta[k.slice('CRM_meta_'.length)] = v;
-      else if (!k.includes('#')) params[k] = v;
-    }
-    const ref: LrmAgentRef = {
-      id: a.resource.id, class: a.resource.class, type: a.resource.type,
-      ...(a.resource.provider !== undefined ? { provider: a.resource.provider } : {}),
-    };
-    const intervalMs = msOf(meta['interval'], 0);
-    if (a.operation === 'cancel') {
-      const task = meta['task'] ?? 'monitor';
-      this.executor.cancel(ref.id, task, intervalMs);
-      const id = `${ref.id}_${task}_${intervalMs}`;
-      this.execCtx.delete(`${ref.id}_${task}_${intervalMs}`);
-      const update: LrmUpdate = { rsc: ref, records: [], remove: [id], failed: false };
-      this.reply(key, update, 0, OpStatus.DONE);
-      return;
-    }
-    const spec = this.resolveAgent(ref, params, meta);
-    let rec: OpRecord;
-    if (spec.err) {
-      const now = this.clock.now();
-      rec = {
-        node: this.name, resourceId: ref.id, action: a.operation, intervalMs, operationKey: `${ref.id}_${a.operation}_${intervalMs}`,
-        callId: 0, rc: spec.val.rc, status: spec.val.status, output: spec.val.output, requestedAt: now, lastRunAt: now, finishedAt: now,
-        lastRcChangeAt: now, execTimeMs: 0, queueTimeMs: 0, recurring: false,
-      };
-    } else {
-      let reg = this.executor.register(ref.id, spec.val);
-      const real = this.executor.agentOf(ref.id);
-      if (reg.ok && real && (ref.class === 'ocf' || ref.class === 'lsb')) {
-        // Re-register through a wrapper that counts agent processes (recurring monitors too), so virtual time waits for them.
-        reg = this.executor.register(ref.id, { class: 'agent', agent: this.counted(real), params, meta });
-      }
-      if (reg.err) {
-        const now = this.clock.now();
-        rec = {
-          node: this.name, resourceId: ref.id, action: a.operation, intervalMs, operationKey: `${ref.id}_${a.operation}_${intervalMs}`,
-          callId: 0, rc: OcfExitCode.NOT_CONFIGURED, status: OpStatus.ERROR_FATAL, output: reg.val.message, requestedAt: now, lastRunAt: now,
-          finishedAt: now, lastRcChangeAt: now, execTimeMs: 0, queueTimeMs: 0, recurring: false,
-        };
-      } else {
-        if (a.operation === 'stop') {
-          // A stop ends the resource's recurring monitors first, as Pacemaker's controller does.
-          for (const r of this.executor.recurring()) if (r.resourceId === ref.id) {
-            this.execCtx.delete(`${ref.id}_${r.action}_${r.intervalMs}`);
-            this.executor.cancel(ref.id, r.action, r.intervalMs);
-          }
-        }
-        if (intervalMs > 0) this.execCtx.set(`${ref.id}_${a.operation}_${intervalMs}`, { ref, transitionKey: key, targetRc, params });
-        rec = await this.executor.execute({
-          resourceId: ref.id, action: a.operation, intervalMs,
-          timeoutMs: msOf(meta['timeout'], 20_000),
-          ...(intervalMs > 0 ? { expectedRc: targetRc } : {}),
-        });
-      }
-    }
-    if (!this.running) return;
-    if (a.operation === 'stop' && rec.status === OpStatus.NOT_INSTALLED) {
-      // An agent that is not installed cannot have anything running: the stop succeeds (as Pacemaker's executor decides).
-      rec = { ...rec, rc: OcfExitCode.OK, status: OpStatus.DONE };
-    }
-    const update = this.history.record(ref, rec, { transitionKey: key, targetRc, params });
-    this.reply(key, update, rec.rc, rec.status, rec.output);
-  }
+  // ---------------------------------------------------------------- results
 
   private reply(key: string, update: LrmUpdate, rc: number, opStatus: number, output?: string): void {
     if (!this.running || this.dcName === undefined) return;
     const msg: ClusterMessage = { t: 'result', key, update, rc, opStatus, ...(output !== undefined ? { output: output.slice(0, 2000) } : {}) };
     this.sendTo(this.dcName, msg);
-  }
-
-  /** A recurring monitor changed result: record it and tell the DC. */
-  private onRecurringChange(rec: OpRecord): void {
-    if (!this.running || !rec.recurring || rec.status === OpStatus.CANCELLED) return;
-    const ctx = this.execCtx.get(rec.operationKey);
-    if (!ctx) return;
-    const update = this.history.record(ctx.ref, rec, { transitionKey: ctx.transitionKey, targetRc: ctx.targetRc, params: ctx.params });
-    this.reply(ctx.transitionKey, update, rec.rc, rec.status, rec.output);
   }
 
   // ---------------------------------------------------------------- admin (one member in an app)
@@ -698,16 +521,8 @@ export class Node extends EventEmitter<ClusterEvents> {
 
   /** The node's own operation history. */
   localHistory(): LrmResource[] {
-    return this.history.snapshot();
+    return this.local.snapshot();
   }
-}
-
-/** CRM_meta_* durations are plain milliseconds; other spellings are Pacemaker intervals. */
-function msOf(v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (/^\d+$/.test(v)) return Number(v);
-  const r = parseInterval(v);
-  return r.ok ? r.val : dflt;
 }
 
 function compareVersions(a: CibVersion, b: CibVersion): number {
@@ -717,6 +532,3 @@ function compareVersions(a: CibVersion, b: CibVersion): number {
 function fenceKey(e: FenceHistoryEntry): string {
   return `${e.target}|${e.action}|${e.executioner}|${e.completedAt}|${e.state}`;
 }
-
-/** Every event name a node emits (for forwarding). */
-export const NODE_EVENTS = CLUSTER_EVENT_NAMES;
