@@ -26,12 +26,12 @@ export function applyQuorumPolicy(ctx: Ctx): void {
   if (ctx.haveQuorum || ctx.noQuorumPolicy === 'ignore') return;
   const freeze = ctx.noQuorumPolicy === 'freeze';
   for (const a of ctx.actions) {
-    if (!a.rsc || a.task !== 'start' || a.kind !== 'rsc_op') continue;
+    if (!a.rsc || a.task !== 'start' || a.kind === 'crm_event') continue;
     const r = a.rsc;
     const active = r.u.runningOn.length > 0;
     if (freeze && active) continue;
     // requires=nothing: the resource may start without quorum.
-    if (r.u.meta['requires'] === 'nothing') continue;
+    if (primitivesOf(r).some((p) => p.u.meta['requires'] === 'nothing')) continue;
     a.runnable = false;
     a.reason = freeze ? 'quorum freeze' : 'no quorum';
     if (!freeze && a.node !== undefined && r.u.runningOn.includes(a.node)) {
