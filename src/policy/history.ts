@@ -60,9 +60,10 @@ export function createOrphanDeletes(ctx: Ctx): void {
     for (const r of primitivesOf(top)) {
       // Orphaned clone instances are only stopped: their history is the clone's.
       if (!r.u.orphan || !r.managed || cloneOf(r)) continue;
-      for (const node of r.u.runningOn) {
-        if (ctx.nodes.get(node)?.u.unclean) continue;
-        rscAction(ctx, r, 'delete', 0, node, { optional: false });
+      // Every node that still holds history of it forgets it (after stopping it, if active there).
+      for (const n of ctx.nodeList) {
+        if (r.u.history[n.name] === undefined || !n.u.online || n.u.unclean) continue;
+        rscAction(ctx, r, 'delete', 0, n.name, { optional: false });
       }
     }
   }
