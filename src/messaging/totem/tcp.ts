@@ -125,7 +125,9 @@ export class TotemTcpTransport extends EventEmitter<TransportEvents> implements 
     this.server = server;
     this.running = true;
     const { nodeId, nodes, ...rest } = this.opts;
-    this.state = createTotem(nodeId, nodes.map(n => n.id), rest, 0);
+    // Corosync keeps the ring sequence on disk so a restarted node never
+    // reuses a ring id; starting from the clock (ms) gives the same guarantee.
+    this.state = createTotem(nodeId, nodes.map(n => n.id), rest, Math.max(0, Math.floor(now)));
     for (const n of this.opts.nodes) {
       if (n.id === this.me.id) continue;
       const p: Peer = { id: n.id, addr: n, socket: undefined, connected: false, backoffMs: this.opts.reconnectMinMs ?? 50, retry: undefined };

@@ -137,7 +137,7 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
     this.state = createHb(hbConfig(this.me.id, this.opts.nodes.map(n => n.id), {
       ...(this.opts.intervalMs !== undefined ? { intervalMs: this.opts.intervalMs } : {}),
       ...(this.opts.deadtimeMs !== undefined ? { deadtimeMs: this.opts.deadtimeMs } : {}),
-    }));
+    }), Math.max(0, Math.floor(now)));
     this.input({ type: 'start' });
   }
 

@@ -109,10 +109,10 @@ export type HbOutput =
   | { readonly type: 'view'; readonly ring: HbRing; readonly members: readonly number[] }
   | { readonly type: 'setTimer'; readonly name: 'tick'; readonly ms: number };
 
-/** A fresh state. */
-export function createHb(cfg: HbConfig): HbState {
+/** A fresh state; `initialRingSeq` keeps ring ids unique across restarts (e.g. the clock in ms). */
+export function createHb(cfg: HbConfig, initialRingSeq = 0): HbState {
   return {
-    cfg, started: false, lastNakAt: -Infinity, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: 0, installed: undefined, cur: undefined,
+    cfg, started: false, lastNakAt: -Infinity, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: initialRingSeq, installed: undefined, cur: undefined,
     old: undefined, retired: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
