@@ -102,6 +102,9 @@ function createActions(ctx: Ctx, r: PRsc): void {
     } else if (next !== c || r.u.failed) {
       stopNodes = [c];
       startRequired = true;
+    } else if (r.u.pendingTask === 'start') {
+      // A start still in flight is asked for again where it runs (its result is not known yet).
+      startRequired = true;
     }
   } else if (next !== null) startRequired = true;
 
@@ -112,7 +115,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
     if (next === null && r.reason && !stop.reason) stop.reason = r.reason;
     stops.push(stop);
   }
-  if (cur.length === 1 && next === cur[0] && stopNodes.length === 0) {
+  if (cur.length === 1 && next === cur[0] && stopNodes.length === 0 && r.u.pendingTask !== 'start') {
     stops.push(rscAction(ctx, r, 'stop', 0, next, { optional: true }));
   }
   let start: Act | undefined;
