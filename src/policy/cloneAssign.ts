@@ -273,7 +273,8 @@ export function historyName(ctx: Ctx, r: PRsc): string | undefined {
     const first = h.ops[0];
     if (!first) continue;
     const st = ctx.cluster.cib.status.nodes.find((s) => (s.uname ?? s.id) === node);
-    const lr = st?.lrm?.find((l) => l.ops.includes(first));
+    const same = (o: { id: string; callId: number; operation: string }): boolean => o === first || (o.id === first.id && o.callId === first.callId && o.operation === first.operation);
+    const lr = st?.lrm?.find((l) => l.ops.some(same));
     if (lr) name = lr.id;
   }
   return name !== undefined && name !== r.id ? name : undefined;
@@ -285,6 +286,11 @@ function bestMatching(ctx: Ctx, r: PRsc, attr: string, value: string | undefined
     if (w > best && nodeAvailable(ctx.nodes.get(name)) && ctx.nodes.get(name)?.u.attributes[attr] === value) best = w;
   }
   return best;
+}
+
+function knows(r: PRsc, attr: string, value: string | undefined, ctx: Ctx): boolean {
+  for (const name of r.allowed.keys()) if (ctx.nodes.get(name)?.u.attributes[attr] === value) return true;
+  return false;
 }
 
 /**
@@ -303,8 +309,10 @@ export function mergePositive(ctx: Ctx, r: PRsc, nodes: Map<string, number>, att
     let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5);
     if (weight === 0 && score !== 0) weight = factor > 0 ? 1 : factor < 0 ? -1 : 0;
     const next = addScore(weight, w);
-    if (next < 0 && w > 0) work.set(name, 1);
-    else if (next < 0 && w === 0) continue;
+    // Only positive: a preference that would make the node negative is dropped.
+    // Only positive: a node the dependent knows and rejects keeps a token score of 1; nodes it does not know at all are left alone.
+    if (next < 0 && w > 0 && knows(r, attr, ctx.nodes.get(name)?.u.attributes[attr], ctx)) work.set(name, 1);
+    else if (next < 0) continue;
     else work.set(name, next);
   }
   let any = false;
