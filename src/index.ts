@@ -15,3 +15,6 @@ export * from './messaging/index.js';
 export * from './quorum/index.js';
 export * from './agents/index.js';
 export * from './fencing/index.js';
+export * from './messaging/totem/index.js';
+export * from './messaging/udp/index.js';
+export * from './messaging/socket/index.js';
