@@ -50,7 +50,9 @@ export function applyAntiColocationOrders(ctx: Ctx): void {
 }
 
 function pairOrder(ctx: Ctx, id: string, a: PRsc, b: PRsc, fa: string, ta: string, kind: string, symmetrical: boolean): void {
-  link(ctx, id, a, fa, b, ta, flagsFor(kind, fa, false));
+  // Deprecated restart-type=restart: even an optional ordering restarts "then" when "first" changes.
+  const restartType = kind === 'Optional' && b.u.meta['restart-type'] === 'restart';
+  link(ctx, id, a, fa, b, ta, restartType ? { impliesThen: true } : flagsFor(kind, fa, false));
   if (symmetrical && INVERSE[fa] && INVERSE[ta]) link(ctx, id, b, INVERSE[ta]!, a, INVERSE[fa]!, flagsFor(kind, INVERSE[ta]!, true));
 }
 
@@ -115,7 +117,7 @@ export function propagate(ctx: Ctx): void {
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
-        if (!then.reason) then.reason = `required ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describe(first)}`;
         changed = true;
       }
       if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable) first.reason = `required ${describe(then)}`;
