@@ -90,7 +90,8 @@ export async function runSeed(seed: number, opts: SimOptions): Promise<SeedResul
           Resource.function('db', services.agent('db')).monitor('4s'),
         ]))
         .resource(Resource.function('cache', services.agent('cache')).monitor('5s'))
-        .resource(Resource.promotable('ms', Resource.function('store', services.agent('store', { clone: true, promotedMax: 1 })).monitor('5s'), { 'promoted-max': '1' }))
+        .resource(Resource.promotable('ms', Resource.function('store', services.agent('store', { clone: true, promotedMax: 1 }))
+          .monitor('5s', { role: 'Unpromoted' }).monitor('4s', { role: 'Promoted' }), { 'promoted-max': '1' }))
         .constraint(Constraint.colocation('app', 'vip', 'INFINITY'))
         .constraint(Constraint.order('vip', 'app'));
       if (rng.chance(0.5)) c.constraint(Constraint.location('cache', rng.pick(names), rng.pick([50, 'INFINITY', -100])));

@@ -23,6 +23,8 @@ const log = logger('cluster:controller');
 
 /** Wait after an aborted transition before scheduling again (virtual ms). */
 const ABORT_BACKOFF_MS = 200;
+/** Longest wait between retries of a failing graph. */
+const MAX_BACKOFF_MS = 5000;
 /** Wait after a failed fencing attempt before trying again. */
 const FENCE_RETRY_MS = 2000;
 /** Wait after the scheduler threw (a bug) before trying again. */
@@ -52,6 +54,8 @@ export class Controller implements GraphExecutor {
   private lastGraphEmpty = false;
   private needSchedule = false;
   private fenceFailedAt = Number.NEGATIVE_INFINITY;
+  /** Aborted transitions with failed actions since the last complete one. */
+  private failedRuns = 0;
   /** Number of graphs run (for tests and status). */
   transitions = 0;
   /** The last graph scheduled (empty when converged). */
@@ -222,12 +226,21 @@ export class Controller implements GraphExecutor {
       this.runner = undefined;
       if (this.stopped) return;
       if (r.end === 'complete') {
+        this.failedRuns = 0;
         this.node.emit('transition:completed', { id, actions: g.actions.length, done: r.done, failed: r.failed });
+        // A graph of pseudo actions only changed nothing: scheduling again would give the same graph.
+        if (g.actions.every(a => a.kind === 'pseudo_event') && !this.needSchedule) {
+          this.lastGraphEmpty = true;
+          return;
+        }
         this.requestSchedule('transition complete');
       } else {
         this.node.emit('transition:aborted', { id, actions: g.actions.length, done: r.done, failed: r.failed, ...(r.reason !== undefined ? { reason: r.reason } : {}) });
         const sinceFenceFail = this.node.clock.now() - this.fenceFailedAt;
-        const delay = this.needSchedule && r.failed === 0 ? 0 : sinceFenceFail < FENCE_RETRY_MS ? FENCE_RETRY_MS : ABORT_BACKOFF_MS;
+        // A graph that keeps failing is retried ever more slowly (up to 5 s), not in a tight loop.
+        if (r.failed > 0) this.failedRuns++;
+        const backoff = Math.min(MAX_BACKOFF_MS, ABORT_BACKOFF_MS * 2 ** Math.max(0, this.failedRuns - 1));
+        const delay = this.needSchedule && r.failed === 0 ? 0 : sinceFenceFail < FENCE_RETRY_MS ? FENCE_RETRY_MS : backoff;
         this.requestSchedule('transition aborted', delay);
       }
     });

@@ -135,7 +135,7 @@ test('promotable clone: one instance promoted; after its node dies and is fenced
   const w = await makeWorld();
   const r = await w.cluster.configure(c => c
     .stonith(w.fenceDevice())
-    .resource(Resource.promotable('ms', Resource.function('store', w.services.agent('store', { clone: true, promotedMax: 1 })).monitor('5s'), { 'promoted-max': '1' }))
+    .resource(Resource.promotable('ms', Resource.function('store', w.services.agent('store', { clone: true, promotedMax: 1 })).monitor('5s', { role: 'Unpromoted' }).monitor('4s', { role: 'Promoted' }), { 'promoted-max': '1' }))
     .constraint(Constraint.location('ms', 'n2', 100, { role: 'Promoted' }))
     .constraint(Constraint.location('ms', 'n3', 50, { role: 'Promoted' })));
   assert.ok(r.ok, r.err ? r.val.message : '');
