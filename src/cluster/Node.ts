@@ -27,6 +27,7 @@ import type { ClusterEvents, ResourceEvent } from './events.js';
 import { AgentRegistry } from './registry.js';
 import { Controller } from './controller.js';
 import { quorumFor, simpleMajority } from '../quorum/votequorum.js';
+import type { QuorumTracker } from '../quorum/QuorumTracker.js';
 import type { CibStorage } from './storage.js';
 import { serialiseCib } from '../cib/serialise.js';
 import type { ConfigBuilder } from '../api/configure.js';
@@ -56,6 +57,11 @@ export interface NodeOptions {
   readonly storage?: CibStorage;
   /** Called when this node learns it was fenced while still running. */
   readonly onFenced?: (action: string) => void;
+  /**
+   * Quorum from votequorum (corosync.conf's quorum section) instead of a
+   * simple majority of the configured nodes: fed every new member set.
+   */
+  readonly quorum?: QuorumTracker;
 }
 
 interface PendingRequest {
@@ -358,8 +364,15 @@ export class Node extends EventEmitter<ClusterEvents> {
   private updateQuorum(members: readonly string[]): void {
     const configured = new Set(this.cibReplica.configuration.nodes.map(n => n.uname));
     for (const m of members) configured.add(m);
-    const needed = quorumFor(configured.size);
-    const q = simpleMajority(members.length, configured.size);
+    let needed = quorumFor(configured.size);
+    let q = simpleMajority(members.length, configured.size);
+    const tracker = this.opts.quorum;
+    if (tracker) {
+      // Only new member sets are news to votequorum (tie-breaking remembers the previous view).
+      if (tracker.status.members.join() !== [...members].sort().join()) tracker.view(members);
+      needed = tracker.status.quorum;
+      q = tracker.status.quorate;
+    }
     if (q !== this.quorate) {
       this.quorate = q;
       this.emit('quorum:changed', { quorate: q, members: [...members], needed });
@@ -370,8 +383,9 @@ export class Node extends EventEmitter<ClusterEvents> {
     this.opts.storage?.save({ cib: this.cibReplica, quorateVersion: this.quorateVersion });
   }
 
-  /** Votes a view needs for quorum (simple majority of configured nodes). */
+  /** Votes a view needs for quorum (votequorum's, else a simple majority of configured nodes). */
   quorumNeeded(): number {
+    if (this.opts.quorum) return this.opts.quorum.status.quorum;
     const configured = new Set(this.cibReplica.configuration.nodes.map(n => n.uname));
     for (const m of this.currentView?.members ?? []) configured.add(m);
     return quorumFor(configured.size);
