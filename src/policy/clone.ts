@@ -302,7 +302,7 @@ export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; lo
   const hist = historyName(ctx, r);
   const unique = cloneData(cloneOf(r)!).unique;
   const out: { key?: string; rscId?: string; longId?: string; runAs?: string } = {};
-  if (hist !== undefined && a.kind === 'rsc_op' && a.task !== 'notify') out.key = `${hist}_${a.task}_${a.intervalMs}`;
+  if (hist !== undefined && a.kind === 'rsc_op' && a.task !== 'notify') out.key = `${hist}_${a.task === 'cancel' ? 'monitor' : a.task}_${a.intervalMs}`;
   if (!unique) {
     out.rscId = r.u.baseId;
     out.longId = hist ?? r.id;

@@ -323,6 +323,25 @@ function roleOf(s: string | undefined): string | undefined {
   return s;
 }
 
+/**
+ * Is a recurring monitor still active on a node (calculate_active_ops): recorded after
+ * the last start (or, without one, the last promote/demote) and after the last stop.
+ */
+function activeRecurring(p: PRsc, node: string, intervalMs: number): boolean {
+  const h = p.u.history[node];
+  const rec = h?.recurring[`monitor_${intervalMs}`];
+  if (!h || !rec) return false;
+  let start = -1, roleChange = -1, stop = -1;
+  for (const op of h.ops) {
+    if (op.callId < 0) continue;
+    if (op.operation === 'start' || op.operation === 'migrate_from') start = Math.max(start, op.callId);
+    else if (op.operation === 'promote' || op.operation === 'demote') roleChange = Math.max(roleChange, op.callId);
+    else if (op.operation === 'stop' && op.rcCode === 0) stop = Math.max(stop, op.callId);
+  }
+  const from = start >= 0 ? start : roleChange;
+  return rec.callId > from && rec.callId > stop;
+}
+
 /** Promote/demote, role monitors and cancellations of one primitive of a promotable instance. */
 function roleActions(ctx: Ctx, p: PRsc): void {
   const cur = p.u.runningOn[0];
@@ -363,14 +382,14 @@ function roleActions(ctx: Ctx, p: PRsc): void {
       continue;
     }
     if (next !== null && role === nextRole) {
-      const known = cur === next && p.u.history[next]?.recurring[`monitor_${interval}`] !== undefined;
+      const known = cur === next && activeRecurring(p, next, interval);
       const optional = known && (start?.optional ?? true) && (role !== 'Promoted' || (promote?.optional ?? true));
       const mon = rscAction(ctx, p, 'monitor', interval, next, { optional });
       if (role === 'Promoted') mon.attrs['CRM_meta_op_target_rc'] = '8';
       if (start) order(ctx, start, mon, { impliesThen: true, runnableLeft: true });
       if (role === 'Promoted' && promote) order(ctx, promote, mon, { runnableLeft: true });
       else if (curRole === 'Promoted' && demote) order(ctx, demote, mon, { runnableLeft: true });
-    } else if (cur !== undefined && role !== nextRole && p.u.history[cur]?.recurring[`monitor_${interval}`] !== undefined && !(moving && next !== cur)) {
+    } else if (cur !== undefined && role !== nextRole && activeRecurring(p, cur, interval) && !(moving && next !== cur)) {
       if (nextRole === 'Stopped') continue;
       const cancel = rscAction(ctx, p, 'cancel', interval, cur, { optional: false });
       cancel.graphKey = `${p.id}_monitor_${interval}`;
