@@ -27,6 +27,7 @@ export function applyQuorumPolicy(ctx: Ctx): void {
   const freeze = ctx.noQuorumPolicy === 'freeze';
   for (const a of ctx.actions) {
     if (!a.rsc || a.task !== 'start' || a.kind === 'crm_event') continue;
+    if (a.kind === 'pseudo_event' && a.rsc.variant !== 'group') continue; // collectives other than groups: left to their variant
     const r = a.rsc;
     const active = r.u.runningOn.length > 0;
     if (freeze && active) continue;
@@ -114,7 +115,7 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
           if (a.task === 'stop' && a.kind === 'pseudo_event' && r.u.runningOn.includes(n.name)) {
             order(ctx, fence, a, { impliesThen: true });
             // The collective's stop follows the fencing too.
-            if (top !== r) order(ctx, fence, top.actions.find((x) => x.task === 'stop'), {});
+            if (top !== r && top.variant === 'group') order(ctx, fence, top.actions.find((x) => x.task === 'stop'), {});
           }
           if (a.task !== 'start') continue;
           if (fencingNeeded || (r.allowed.has(n.name) && !knownOn(r, n.name))) order(ctx, fence, a, {});

@@ -120,7 +120,7 @@ export function propagate(ctx: Ctx): void {
         if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describe(first)}`;
         changed = true;
       }
-      if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable) first.reason = `required ${describe(then)}`;
+      if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
       if (flags.impliesFirst && !then.optional && first.optional) {
         first.optional = false;
         if (!first.reason) first.reason = `required ${describe(then)}`;
