@@ -6,12 +6,25 @@
 import { parseArgs } from 'node:util';
 import { loadPolicy } from './policySeam.js';
 import { runSimulate } from './simulate.js';
+import { runNode } from './node.js';
+import { runStatus } from './status.js';
+import { ADMIN_COMMANDS, runAdmin, type AdminCommand } from './admin.js';
 
 const HELP = `Usage: quorate <command> [options]
 
 Commands:
   simulate   Simulate the cluster's response to a CIB (crm_simulate-compatible)
+  node       Run one cluster node: --config corosync.conf [--cib cib.xml] [--name NAME]
+             [--key authkey] [--control PATH] [--run-dir DIR]
+  status     Show the cluster as the local node sees it (crm_mon-like; --json)
+  standby    NODE on|off   Put a node in or out of standby
+  move       RSC NODE      Move a resource to a node (cli-prefer constraint)
+  clear      RSC           Remove move/ban constraints of a resource
+  cleanup    RSC           Forget a resource's failures and history
   help       Show this help
+
+status and admin commands talk to the local node's control socket:
+  --control PATH (default: $QUORATE_CONTROL, else /tmp/quorate-<hostname>.sock)
 
 simulate options:
   -x, --xml-file FILE     CIB to read
@@ -31,6 +44,9 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     io.out.write(HELP);
     return cmd === undefined ? 2 : 0;
   }
+  if (cmd === 'node') return runNode(rest, io);
+  if (cmd === 'status') return runStatus(rest, io);
+  if ((ADMIN_COMMANDS as readonly string[]).includes(cmd)) return runAdmin(cmd as AdminCommand, rest, io);
   if (cmd !== 'simulate') {
     io.err.write(`quorate: unknown command '${cmd}' (try 'quorate --help')\n`);
     return 2;
