@@ -417,7 +417,16 @@ export class Cluster extends EventEmitter<ClusterEvents> {
     return this.writeOps(propertyOps(name, value), `set ${name}`);
   }
 
-  /** Stops every member (graceful leave). */
+  /** Shuts one member down cleanly: its resources move away first, then it leaves (and is not fenced). */
+  async shutdown(node: string, opts: { timeoutMs?: number } = {}): Promise<Result<void, ClusterError>> {
+    const n = this.members.get(node);
+    if (!n) return Err(clusterError('QUORATE_ERR_UNKNOWN_NODE', `node ${JSON.stringify(node)} is not a member`, node));
+    const r = await this.drive(n.shutdown(opts), (opts.timeoutMs ?? 120_000) + 1000, `shutdown of ${node}`);
+    if (r.err) return r;
+    return r.val;
+  }
+
+  /** Stops every member (they leave at once). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const n of this.members.values()) await n.stop();

@@ -139,7 +139,32 @@ export class Node extends EventEmitter<ClusterEvents> {
     await this.transport.start();
   }
 
-  /** Leaves gracefully: cancels recurring operations and leaves the membership. */
+  /**
+   * Leaves the cluster cleanly: asks the DC to move this node's resources
+   * away (the `shutdown` node attribute), waits until the DC lets it go, then
+   * stops. On a virtual clock, keep the network running while awaiting.
+   * Gives up waiting after `timeoutMs` of cluster time and stops anyway.
+   */
+  async shutdown(opts: { timeoutMs?: number } = {}): Promise<Result<void, ClusterError>> {
+    if (!this.running) return Ok(undefined);
+    const asked = await this.request([{ op: 'transient', node: this.name, name: 'shutdown', value: String(Math.max(1, Math.floor(this.clock.now() / 1000))) }]);
+    if (asked.err) return asked;
+    const released = await new Promise<boolean>(resolve => {
+      const deadline = this.clock.now() + (opts.timeoutMs ?? 120_000);
+      const check = (): void => {
+        const st = this.cibReplica.status.nodes.find(n => (n.uname ?? n.id) === this.name);
+        if (!this.running || st?.expected === 'down') return resolve(true);
+        if (this.clock.now() >= deadline) return resolve(false);
+        this.clock.setTimeout(check, 50);
+      };
+      check();
+    });
+    await this.stop();
+    return released ? Ok(undefined)
+      : Err(clusterError('QUORATE_ERR_TIMEOUT', `node ${this.name} was not released by the DC within ${opts.timeoutMs ?? 120_000} ms; stopped anyway`));
+  }
+
+  /** Leaves at once: cancels recurring operations and leaves the membership (the others will fence it if it ran resources). */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.halt();

@@ -9,7 +9,7 @@
  */
 import type { TimerHandle } from '../util/clock.js';
 import { logger } from '../util/log.js';
-import { isFalse } from '../cib/values.js';
+import { isFalse, parseInterval } from '../cib/values.js';
 import { schedule } from '../policy/index.js';
 import type { GraphAction, TransitionGraph } from '../policy/graph.js';
 import { TransitionRunner, type ActionContext, type ActionOutcome, type GraphExecutor } from '../transition/runner.js';
@@ -54,6 +54,8 @@ export class Controller implements GraphExecutor {
   private lastGraphEmpty = false;
   private needSchedule = false;
   private fenceFailedAt = Number.NEGATIVE_INFINITY;
+  /** Periodic re-check while idle (not counted as pending work). */
+  private recheck: TimerHandle | undefined;
   /** Aborted transitions with failed actions since the last complete one. */
   private failedRuns = 0;
   /** Number of graphs run (for tests and status). */
@@ -113,6 +115,7 @@ export class Controller implements GraphExecutor {
     this.stopped = true;
     this.timer?.handle.cancel();
     this.timer = undefined;
+    this.recheck?.cancel();
     this.runner?.abort('DC lost its view');
     for (const f of this.inflight.values()) f.resolve({ ok: false, detail: 'DC lost its view' });
     this.inflight.clear();
@@ -211,6 +214,7 @@ export class Controller implements GraphExecutor {
     this.lastGraph = graph;
     if (graph.actions.length === 0) {
       this.lastGraphEmpty = true;
+      this.armRecheck();
       return;
     }
     const id = this.node.nextTransitionId();
@@ -244,6 +248,22 @@ export class Controller implements GraphExecutor {
         this.requestSchedule('transition aborted', delay);
       }
     });
+  }
+
+  /**
+   * Time alone changes some decisions (failure-timeout expiry, date rules), so
+   * an idle DC schedules again every cluster-recheck-interval (default 15 min).
+   */
+  private armRecheck(): void {
+    this.recheck?.cancel();
+    const text = getFromSets(this.node.cib.configuration.crmConfig, 'cluster-recheck-interval');
+    const parsed = text === undefined ? undefined : parseInterval(text);
+    const ms = parsed?.ok ? parsed.val : 15 * 60_000;
+    if (ms <= 0) return;
+    this.recheck = this.node.clock.setTimeout(() => {
+      this.recheck = undefined;
+      if (this.lastGraphEmpty) this.requestSchedule('cluster-recheck-interval');
+    }, ms);
   }
 
   // ---------------------------------------------------------------- GraphExecutor
@@ -288,9 +308,20 @@ export class Controller implements GraphExecutor {
     });
   }
 
-  /** Cluster events: clear_failcount is written here; shutdown and refresh need nothing more. */
+  /**
+   * Cluster events: clear_failcount is written here; do_shutdown records that
+   * the node may now leave (expected down), so its departure is clean, not a
+   * failure to fence; refresh needs nothing more.
+   */
   cluster(a: GraphAction, ctx: ActionContext): Promise<ActionOutcome> {
     if (a.operation === 'clear_failcount') return this.clearFailcount(a, ctx);
+    const node = a.node?.name;
+    if (a.operation === 'do_shutdown' && node) {
+      return new Promise(resolve => {
+        this.inflight.set(ctx.transitionKey, { action: a, targetRc: 0, resolve, outcome: { ok: true } });
+        this.node.broadcastCib([{ op: 'node-state', node, join: 'down', expected: 'down' }], 'result', { key: ctx.transitionKey });
+      });
+    }
     return Promise.resolve({ ok: true });
   }
 

@@ -153,3 +153,39 @@ test('promotable clone: one instance promoted; after its node dies and is fenced
   assert.deepEqual(w.fenced, ['n2']);
   assert.equal(w.services.check().length, 0);
 });
+
+test('a clean shutdown moves resources away first and the node is not fenced', async () => {
+  const w = await makeWorld();
+  await w.cluster.configure(c => c.stonith(w.fenceDevice()).resource(Resource.function('svc', w.services.agent('svc')).monitor('5s')));
+  assert.ok((await w.cluster.settle({ timeoutMs: 30_000 })).ok);
+  const owner = w.services.nodesOf('svc')[0]!;
+  const r = await w.cluster.shutdown(owner);
+  assert.ok(r.ok, r.err ? r.val.message : '');
+  const s = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s.ok, s.err ? s.val.message : '');
+  const now = w.services.nodesOf('svc');
+  assert.equal(now.length, 1);
+  assert.notEqual(now[0], owner);
+  assert.deepEqual(w.fenced, []);
+  assert.equal(s.val.fenceHistory.length, 0);
+  assert.equal(s.val.nodes.find(n => n.name === owner)?.state, 'offline');
+  assert.ok(w.services.log.findIndex(l => l.op === 'stop' && l.node === owner) >= 0, 'stopped on the leaving node');
+});
+
+test('failure-timeout: an expired failure is forgotten at the next recheck', async () => {
+  const w = await makeWorld();
+  w.services.setFaults('svc', { failStartOn: ['n1'] });
+  await w.cluster.configure(c => c.stonith(w.fenceDevice())
+    .property('cluster-recheck-interval', '30s')
+    .resource(Resource.function('svc', w.services.agent('svc')).meta({ 'failure-timeout': '60s' }))
+    .constraint(Constraint.location('svc', 'n1', 100)));
+  const s = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s.ok, s.err ? s.val.message : '');
+  assert.notDeepEqual(w.services.nodesOf('svc'), ['n1']);
+  assert.equal(s.val.failcounts.length, 1);
+  w.services.setFaults('svc', {});
+  await w.cluster.runFor(100_000);
+  const s2 = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s2.ok, s2.err ? s2.val.message : '');
+  assert.deepEqual(w.services.nodesOf('svc'), ['n1'], 'back on the preferred node once the failure expired');
+});
