@@ -314,7 +314,6 @@ export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; lo
     out.rscId = hist;
     out.longId = r.id;
   }
-  void addScore;
   return out;
 }
 

@@ -7,8 +7,8 @@
  */
 import type { UnpackedResource } from '../cib/unpack/types.js';
 import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
-import { showScores, sortNodes } from './assign.js';
-import { addColocatedScores, addColocation } from './colocation.js';
+import { showScores } from './assign.js';
+import { addColocation } from './colocation.js';
 import { VARIANTS } from './variants.js';
 
 /** Per-clone working data (kept beside PRsc so the shared model stays small). */
@@ -254,7 +254,6 @@ export function assignClone(ctx: Ctx, clone: PRsc, beforeDistribute?: (ctx: Ctx,
   }
   showScores(ctx, 'pcmk__clone_allocate', clone, true);
   const children = [...clone.children].sort(cmpInstance);
-  void sortNodes;
   distribute(ctx, clone, children);
   afterDistribute?.(ctx, clone);
   clone.provisional = false;

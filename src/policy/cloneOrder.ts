@@ -7,7 +7,7 @@
  */
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
-import { cloneData, instanceRunningOn, isClone } from './cloneAssign.js';
+import { cloneData, isClone } from './cloneAssign.js';
 import { compatibleInstance, instanceAction } from './clone.js';
 import { notifiedEndpoint } from './notify.js';
 
@@ -45,7 +45,6 @@ export function interleaveLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: 
     if (!fa || !ta) continue;
     order(ctx, fa, ta, flags, id);
   }
-  void instanceRunningOn;
   return true;
 }
 
@@ -94,7 +93,6 @@ export function cloneMinLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PR
   ONE_OR_MORE.set(ctx, list);
   for (const t of thens) order(ctx, act, t, { ...flags, runnableLeft: true }, id);
   cloneThenExtras(ctx, id, [act], b, bTask, { ...flags, runnableLeft: true });
-  void b;
   return true;
 }
 

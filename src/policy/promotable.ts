@@ -12,7 +12,7 @@ import { order, rscAction } from './actions.js';
 import { addColocatedScores } from './colocation.js';
 import { ruleMatchesNode } from './location.js';
 import { parseInterval } from '../cib/values.js';
-import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, instanceRunningOn, setInstancePriority } from './cloneAssign.js';
+import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, setInstancePriority } from './cloneAssign.js';
 
 /** Priority and sort index of instances during role assignment. */
 const SORT = new WeakMap<PRsc, number>();
@@ -210,13 +210,11 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
       SORT.set(inst, prio(inst));
       continue;
     }
-    const cur = currentRole(inst);
     if (next === 'Started' || next === 'Unknown') PRIO.set(inst, promotionScore(ctx, clone, inst, chosen, -1));
     else if (next === 'Unpromoted' || next === 'Stopped') PRIO.set(inst, -INFINITY);
     for (const s of promotedLocations(ctx, clone, chosen)) PRIO.set(inst, addScore(prio(inst), s));
     colocationsToPriority(ctx, inst);
     SORT.set(inst, next === 'Promoted' ? INFINITY : prio(inst));
-    void cur;
   }
   // promotion_order: merge the instances' priorities into the clone's node scores.
   const weights = new Map(clone.allowed);
@@ -420,7 +418,6 @@ export function createPromotableActions(ctx: Ctx, clone: PRsc): void {
   rscAction(ctx, clone, 'promoted', 0, undefined, { optional: !promoting, pseudo: true });
   rscAction(ctx, clone, 'demote', 0, undefined, { optional: !demoting, pseudo: true });
   rscAction(ctx, clone, 'demoted', 0, undefined, { optional: !demoting, pseudo: true });
-  void instanceRunningOn;
 }
 
 function own(r: PRsc, task: string): Act | undefined {
