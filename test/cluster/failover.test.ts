@@ -189,3 +189,17 @@ test('failure-timeout: an expired failure is forgotten at the next recheck', asy
   assert.ok(s2.ok, s2.err ? s2.val.message : '');
   assert.deepEqual(w.services.nodesOf('svc'), ['n1'], 'back on the preferred node once the failure expired');
 });
+
+test('an update asked through a member while the DC dies is re-sent to the new DC and acknowledged', async () => {
+  const w = await makeWorld();
+  assert.ok((await w.cluster.settle({ timeoutMs: 30_000 })).ok);
+  const dc = w.cluster.status().dc!;
+  const member = ['n1', 'n2', 'n3'].find(n => n !== dc)!;
+  let acked: boolean | undefined;
+  void w.cluster.node(member)!.setProperty('asked-during-failover', 'yes').then(r => { acked = r.ok; });
+  w.net.crash(dc);
+  const s = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s.ok, s.err ? s.val.message : '');
+  assert.equal(acked, true);
+  assert.match(w.cluster.cibXml(), /name="asked-during-failover" value="yes"/);
+});
