@@ -18,3 +18,4 @@ export * from './fencing/index.js';
 export * from './messaging/totem/index.js';
 export * from './messaging/udp/index.js';
 export * from './messaging/socket/index.js';
+export * from './policy/index.js';
