@@ -1,0 +1,129 @@
+/**
+ * The multi-process failover scenario, shared by the TCP and UDP tests:
+ * form → DC → resources started → kill -9 of the node holding the Dummy →
+ * new view, fencing, recovery on a survivor → the node restarts and rejoins
+ * with the newest CIB → `quorate status --json` shows it.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ProcCluster, groupAlive, placement, waitFor, type ProcClusterOptions, type StatusJson } from './harness.js';
+import { controlRequest } from '../../src/control/client.js';
+
+/** What the scenario measured. */
+export interface ScenarioResult {
+  readonly formedMs: number;
+  readonly detectMs: number;
+  readonly recoverMs: number;
+  readonly rejoinMs: number;
+}
+
+async function statuses(c: ProcCluster, names: readonly string[]): Promise<(StatusJson | undefined)[]> {
+  return Promise.all(names.map(n => c.status(n)));
+}
+
+/** Every named node answers, is synced, sees exactly `members` and agrees on one DC. */
+async function agreed(c: ProcCluster, names: readonly string[], members: readonly string[]): Promise<StatusJson[] | undefined> {
+  const ss = await statuses(c, names);
+  if (ss.some(s => !s || !s.synced || s.view?.members.join() !== members.join() || s.dc === undefined)) return undefined;
+  const all = ss as StatusJson[];
+  if (new Set(all.map(s => s.dc)).size !== 1 || new Set(all.map(s => s.view!.ringId)).size !== 1) return undefined;
+  return all;
+}
+
+function diag(c: ProcCluster): string {
+  return [...c.lines.entries()].map(([n, ls]) => `${n}: ${ls.slice(-12).map(l => `${l.kind} ${l.rest.slice(0, 160)}`).join('\n    ')}\n  stderr: ${c.stderr.get(n) ?? ''}`).join('\n');
+}
+
+export async function failoverScenario(opts: ProcClusterOptions, log: (msg: string) => void): Promise<ScenarioResult> {
+  const c = await ProcCluster.create(opts);
+  try {
+    const t0 = Date.now();
+    c.startAll();
+    const all = c.names;
+    assert.ok(await waitFor(async () => (await agreed(c, all, all)) !== undefined, 20_000), `the nodes never formed one view with one DC\n${diag(c)}`);
+    const formedMs = Date.now() - t0;
+    // The Dummy and the fence device run once, on some node.
+    let holder = '';
+    assert.ok(await waitFor(async () => {
+      const s = await c.status('n1');
+      const p = placement(s, 'dummy');
+      if (p.length !== 1 || placement(s, 'fence1').length !== 1 || s?.resources.some(r => r.failed)) return false;
+      holder = p[0]!;
+      return true;
+    }, 20_000), `dummy and fence1 never started\n${diag(c)}`);
+    assert.ok(existsSync(path.join(c.runDir(holder), 'Dummy-dummy.state')), 'the real Dummy agent wrote its state file on the node that runs it');
+    const survivors = all.filter(n => n !== holder);
+    log(`${opts.transport}: formed in ${formedMs} ms; dummy on ${holder}`);
+
+    // Crash the holder.
+    const killedAt = Date.now();
+    c.kill9(holder);
+    assert.ok(await waitFor(async () => (await agreed(c, survivors, survivors)) !== undefined, 15_000), `survivors never agreed on a view without ${holder}\n${diag(c)}`);
+    // When each survivor installed the view without the holder (from its own log).
+    const viewTimes = survivors.map(n => c.lines.get(n)!.find(l => l.ts >= killedAt && l.kind === 'view' && !l.rest.split(' ')[1]!.split(',').includes(holder))?.ts);
+    assert.ok(viewTimes.every(t => t !== undefined), 'every survivor logged the new view');
+    const detectMs = Math.max(...(viewTimes as number[])) - killedAt;
+    const tokenPlusConsensus = opts.tokenMs + Math.round(1.2 * opts.tokenMs);
+    log(`${opts.transport}: new view on all survivors ${detectMs} ms after kill -9 (token + consensus = ${tokenPlusConsensus} ms)`);
+    assert.ok(detectMs <= tokenPlusConsensus + 5000, `detection took ${detectMs} ms`);
+
+    // Fenced, then recovered on a survivor.
+    let newHolder = '';
+    assert.ok(await waitFor(async () => {
+      const s = await c.status(survivors[0]!);
+      const p = placement(s, 'dummy');
+      const fenced = s?.fenceHistory.some(f => f.target === holder && f.state === 'success');
+      if (!fenced || p.length !== 1 || !survivors.includes(p[0]!)) return false;
+      newHolder = p[0]!;
+      return true;
+    }, 20_000), `dummy was not recovered on a survivor after fencing ${holder}\n${diag(c)}`);
+    const recoverMs = Date.now() - killedAt;
+    assert.ok(existsSync(path.join(c.runDir(newHolder), 'Dummy-dummy.state')), 'the survivor runs the real agent');
+    log(`${opts.transport}: ${holder} fenced and dummy recovered on ${newHolder} within ${recoverMs} ms of the kill`);
+
+    // A configuration change while the node is down: the rejoining node must take it.
+    const moved = await c.cli(['move', 'dummy', newHolder, '--control', c.control(survivors[0]!)]);
+    assert.equal(moved.code, 0, moved.stderr);
+    const cibBefore = await controlRequest(c.control(survivors[0]!), { cmd: 'cib' });
+    assert.ok(cibBefore.ok && String(cibBefore.val).includes('cli-prefer-dummy'));
+    const versionBefore = (await c.status(survivors[0]!))!.version;
+
+    // The machine reboots (its /run is cleared) and the node starts again with the old CIB file.
+    await c.reboot(holder);
+    const restartAt = Date.now();
+    c.start(holder);
+    assert.ok(await waitFor(async () => (await agreed(c, all, all)) !== undefined, 20_000), `${holder} never rejoined\n${diag(c)}`);
+    const rejoinMs = Date.now() - restartAt;
+    const back = await c.cli(['status', '--json', '--control', c.control(holder)]);
+    assert.equal(back.code, 0, back.stderr);
+    const js = JSON.parse(back.stdout) as StatusJson;
+    assert.equal(js.localNode, holder);
+    assert.deepEqual(js.view?.members, all);
+    assert.equal(js.nodes.find(n => n.name === holder)?.state, 'online');
+    assert.ok(js.quorum);
+    assert.ok(js.version.epoch >= versionBefore.epoch, `rejoined with epoch ${js.version.epoch}, cluster had ${versionBefore.epoch}`);
+    const cibAfter = await controlRequest(c.control(holder), { cmd: 'cib' });
+    assert.ok(cibAfter.ok && String(cibAfter.val).includes('cli-prefer-dummy'), 'the rejoined node has the newest CIB, not its file');
+    // The resource stays where it is (stickiness, cli-prefer) and runs once.
+    assert.ok(await waitFor(async () => placement(await c.status(holder), 'dummy').join() === newHolder, 10_000));
+    log(`${opts.transport}: ${holder} rejoined in ${rejoinMs} ms with CIB epoch ${js.version.epoch}`);
+
+    // Text status, as an operator sees it.
+    const text = await c.cli(['status', '--control', c.control(holder)]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`Online: \\[ ${all.join(' ')} \\]`));
+    assert.match(text.stdout, new RegExp(`dummy\\s+\\(ocf:heartbeat:Dummy\\):\\s+Started ${newHolder}`));
+
+    // Graceful stop of one node: exit code 0, control socket removed.
+    const code = await c.terminate(survivors[1]!);
+    assert.equal(code, 0);
+    assert.ok(!existsSync(c.control(survivors[1]!)), 'a stopped node removes its control socket');
+    return { formedMs, detectMs, recoverMs, rejoinMs };
+  } finally {
+    const groups = [...c.groups];
+    await c.destroy();
+    // No orphans: every process group (node and anything it spawned) is gone.
+    assert.deepEqual(groups.filter(groupAlive), []);
+  }
+}
