@@ -6,6 +6,7 @@
  */
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order } from './actions.js';
+import { ticketFenceReason } from './tickets.js';
 
 function nodeEvent(ctx: Ctx, task: string, key: string, node: string, attrs: Record<string, string>): Act {
   const n = ctx.nodes.get(node)!;
@@ -63,6 +64,8 @@ export function canFence(ctx: Ctx, node: string): boolean {
 
 /** Why a node is fenced, in crm_simulate's words (from its node_state and failures). */
 function fenceReason(ctx: Ctx, node: string): string {
+  const byTicket = ticketFenceReason(ctx, node);
+  if (byTicket !== undefined) return byTicket;
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
       if (r.u.failures.some((f) => f.node === node && f.onFail === 'fence' && !f.expired)) return `${r.id} failed there`;

@@ -13,6 +13,7 @@ import { addColocatedScores } from './colocation.js';
 import { ruleMatchesNode } from './location.js';
 import { parseInterval } from '../cib/values.js';
 import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, setInstancePriority } from './cloneAssign.js';
+import { requirePromotionTickets } from './tickets.js';
 
 /** Priority and sort index of instances during role assignment. */
 const SORT = new WeakMap<PRsc, number>();
@@ -232,6 +233,8 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
     if (!c.influence || c.primaryRole !== 'Promoted') continue;
     merged = mergePositive(ctx, c.dependent, merged, c.nodeAttribute, c.score / INFINITY);
   }
+  // Ban promotion everywhere if a Promoted-role ticket is missing.
+  merged = requirePromotionTickets(ctx, clone, merged);
   for (const inst of clone.children) {
     const chosen = placed(inst);
     if (!inst.managed && inst.nextRole === 'Promoted') SORT.set(inst, INFINITY);

@@ -7,6 +7,7 @@ import type { Cib } from '../cib/types.js';
 import type { UnpackedCluster } from '../cib/unpack/types.js';
 import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
+import { applyTickets } from './tickets.js';
 import { applyStickinessAndFailures, precreateActiveMonitors, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
 import { assignResources } from './assign.js';
@@ -39,6 +40,7 @@ export interface ScheduleResult {
 export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   const ctx = buildContext(cluster);
   applyLocations(ctx);
+  applyTickets(ctx);
   applyStickinessAndFailures(ctx);
   groupColocations(ctx);
   unpackColocations(ctx);
