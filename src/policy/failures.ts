@@ -9,6 +9,7 @@ import { resourceLocation } from './location.js';
 import { banTree, cloneFailcount, failureBanTarget, instanceStickiness } from './clone.js';
 import { rscAction } from './actions.js';
 import { parseInterval } from '../cib/values.js';
+import { frozenByTicket } from './tickets.js';
 
 /** The failcount of `r` on `node` that still counts at `now` (epoch seconds). */
 export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string): number {
@@ -33,7 +34,7 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
       const stickiness = instanceStickiness(r);
       // An unmanaged resource stays exactly where it is active (not when blocked for being multiply active).
       const multiplyActive = primitivesOf(top).some((p) => p.u.runningOn.length > 1);
-      if (!r.managed && running.length === 1 && !multiplyActive) resourceLocation(r, running[0]!, INFINITY);
+      if (!r.managed && !frozenByTicket(r) && running.length === 1 && !multiplyActive) resourceLocation(r, running[0]!, INFINITY);
       if (r.managed && stickiness >= 1 && running.length === 1) {
         const node = running[0]!;
         if (symmetric || r.allowed.has(node)) resourceLocation(r, node, stickiness);

@@ -33,6 +33,7 @@ export interface TicketDependency {
 
 const DEPS = new WeakMap<Ctx, TicketDependency[]>();
 const FENCE_WHY = new WeakMap<Ctx, Map<string, string>>();
+const FROZEN = new WeakSet<PRsc>();
 
 function parseRole(v: string | undefined): Role {
   if (v === undefined) return 'Unknown';
@@ -71,6 +72,15 @@ function fenceNode(ctx: Ctx, name: string, why: string): void {
   FENCE_WHY.set(ctx, reasons);
 }
 
+/**
+ * Was the resource made unmanaged by a lost ticket (loss-policy=freeze)? Such a
+ * resource is not pinned to its node: Pacemaker freezes it while unpacking
+ * constraints, after the history pass that pins unmanaged resources.
+ */
+export function frozenByTicket(r: PRsc): boolean {
+  return FROZEN.has(r);
+}
+
 /** Why a node is fenced, when a ticket's loss-policy asked for it. */
 export function ticketFenceReason(ctx: Ctx, node: string): string | undefined {
   return FENCE_WHY.get(ctx)?.get(node);
@@ -106,6 +116,7 @@ function enforce(ctx: Ctx, r: PRsc, dep: TicketDependency): void {
       case 'freeze':
         if (!roleMatches(r, dep)) return;
         r.managed = false;
+        FROZEN.add(r);
         break;
     }
   } else if (dep.role !== 'Promoted' || dep.lossPolicy === 'stop') {
