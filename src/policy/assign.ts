@@ -6,6 +6,7 @@
 import { INFINITY, nodeAvailable, scoreText, type Ctx, type PNode, type PRsc } from './model.js';
 import { VARIANTS } from './variants.js';
 import { mergedScores } from './colocation.js';
+import { consumeCapacity, strategyTieBreak } from './utilization.js';
 
 /** Records `fn: rsc allocation score on node: N` lines for a resource (and members). */
 export function showScores(ctx: Ctx, fn: string, r: PRsc, recurse: boolean): void {
@@ -23,9 +24,14 @@ export function sortNodes(ctx: Ctx, allowed: Map<string, number>, preferred?: st
   const list = [...allowed.keys()].map((n) => ctx.nodes.get(n)).filter((n): n is PNode => !!n);
   const w = (n: PNode): number => (nodeAvailable(n) ? allowed.get(n.name)! : -INFINITY);
   const pref = (n: PNode): number => (n.name === preferred ? 0 : 1);
-  return list.sort(
-    (a, b) => w(b) - w(a) || a.assignedCount - b.assignedCount || pref(a) - pref(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
+  const byName = (a: PNode, b: PNode): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return list.sort((a, b) => {
+    if (w(b) !== w(a)) return w(b) - w(a);
+    // placement-strategy: balanced compares spare capacity; minimal goes straight to the name.
+    const t = strategyTieBreak(ctx, a, b);
+    if (t === null) return byName(a, b);
+    return t || a.assignedCount - b.assignedCount || pref(a) - pref(b) || byName(a, b);
+  });
 }
 
 /** Fixes a primitive's node (null: stopped). */
@@ -39,7 +45,10 @@ export function finalizeAssignment(ctx: Ctx, r: PRsc, node: string | null, force
   }
   r.assigned = n ? n.name : null;
   if (r.assigned === null) r.nextRole = 'Stopped';
-  if (n) n.assignedCount++;
+  if (n) {
+    n.assignedCount++;
+    consumeCapacity(ctx, r, n.name);
+  }
 }
 
 /** Assigns every resource: priority first, then the score on the current node, then the best score. */

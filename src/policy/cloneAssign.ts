@@ -5,6 +5,7 @@
  * never more than clone-node-max per node and clone-max overall.
  * @module
  */
+import { releaseCapacity } from './utilization.js';
 import type { UnpackedResource } from '../cib/unpack/types.js';
 import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
 import { showScores } from './assign.js';
@@ -167,7 +168,10 @@ function canRunInstance(ctx: Ctx, clone: PRsc, inst: PRsc, limit: number): void 
 function deallocate(ctx: Ctx, r: PRsc): void {
   if (r.variant !== 'primitive' || r.assigned === null) return;
   const n = ctx.nodes.get(r.assigned);
-  if (n) n.assignedCount--;
+  if (n) {
+    n.assignedCount--;
+    releaseCapacity(ctx, r, n.name);
+  }
   r.assigned = null;
   r.provisional = true;
 }

@@ -7,10 +7,14 @@ import { INFINITY, nodeAvailable, type Act, type Ctx, type PolicyVariant, type P
 import { addColocatedScores, applyColocScore } from './colocation.js';
 import { finalizeAssignment, showScores, sortNodes } from './assign.js';
 import { findOp, order, rscAction } from './actions.js';
+import { banInsufficientCapacity } from './utilization.js';
 import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
+  // Utilization: nodes without room are banned; with no room anywhere, the emptiest is preferred.
+  const roomiest = banInsufficientCapacity(ctx, r);
+  if (prefer === undefined) prefer = roomiest;
   const nodes = sortNodes(ctx, r.allowed, r.u.runningOn[0]);
   const best = nodes[0];
   if (!best) return null;

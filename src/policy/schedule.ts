@@ -16,6 +16,7 @@ import { createProbes, orderProbes } from './probes.js';
 import { applyQuorumPolicy, scheduleFencingAndShutdown } from './fencing.js';
 import { applyAntiColocationOrders, applyOrderConstraints, orderProbesBeforeStopDependents, orderProbesBeforeRestarts, propagate } from './ordering.js';
 import { buildGraph } from './graphBuild.js';
+import { createUtilizationOrders } from './utilization.js';
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import type { TransitionGraph } from './graph.js';
@@ -58,6 +59,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
   applyOrderConstraints(ctx);
+  createUtilizationOrders(ctx);
   applyAntiColocationOrders(ctx);
   orderProbesBeforeStopDependents(ctx);
   orderProbesBeforeRestarts(ctx);
