@@ -7,6 +7,7 @@
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order } from './actions.js';
 import { ticketFenceReason } from './tickets.js';
+import { skipUnseenRemoteFencing } from './remote.js';
 
 function nodeEvent(ctx: Ctx, task: string, key: string, node: string, attrs: Record<string, string>): Act {
   const n = ctx.nodes.get(node)!;
@@ -91,7 +92,7 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
   const others: Act[] = [];
   const concurrent = ctx.cluster.options.concurrentFencing;
   for (const n of ctx.nodeList) {
-    if (!n.u.unclean) continue;
+    if (!n.u.unclean || skipUnseenRemoteFencing(n)) continue;
     if (!canFence(ctx, n.name)) {
       // Nothing may be recovered from a node that cannot be fenced: its stops are blocked.
       for (const a of ctx.actions) {
@@ -132,7 +133,7 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
     else if (last) order(ctx, last, dcFence, {});
   }
   for (const n of ctx.nodeList) {
-    if (!n.u.shutdown || !n.u.online || n.u.unclean) continue;
+    if (!n.u.shutdown || !n.u.online || n.u.unclean || n.u.kind !== 'member') continue;
     const sd = nodeEvent(ctx, 'do_shutdown', `do_shutdown-${n.name}`, n.name, { CRM_meta_op_no_wait: 'true' });
     for (const a of ctx.actions) if (a.rsc && a.task === 'stop' && a.node === n.name) order(ctx, a, sd, {});
     // A blocked resource cannot be stopped, so the node cannot shut down cleanly.

@@ -20,6 +20,7 @@ import { createUtilizationOrders } from './utilization.js';
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import type { TransitionGraph } from './graph.js';
+import { avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
 
 /** Options of {@link schedule}. */
@@ -41,6 +42,7 @@ export interface ScheduleResult {
 export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   const ctx = buildContext(cluster);
   applyLocations(ctx);
+  avoidRemoteNodes(ctx);
   applyTickets(ctx);
   applyStickinessAndFailures(ctx);
   groupColocations(ctx);
@@ -55,6 +57,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   for (const r of ctx.top) VARIANTS[r.variant].createActions(ctx, r);
   for (const r of ctx.top) VARIANTS[r.variant].internalOrders(ctx, r);
   applyQuorumPolicy(ctx);
+  orderRemoteConnectionActions(ctx);
   scheduleFencingAndShutdown(ctx);
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);

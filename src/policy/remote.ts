@@ -1,0 +1,189 @@
+/**
+ * Pacemaker Remote and guest nodes in the scheduler: which resources may not run
+ * on them, when they are probed, and how actions on them are ordered around their
+ * connection (and, for guests, container) resource — Pacemaker's
+ * pcmk_sched_remote.c, re-created.
+ * @module
+ */
+import { INFINITY, primitivesOf, type Act, type Ctx, type OrderFlags, type PNode, type PRsc } from './model.js';
+import { order } from './actions.js';
+
+/** A remote or guest node (a node whose resources run through a connection resource). */
+export function isRemoteOrGuest(n: PNode | undefined): boolean {
+  return n !== undefined && n.u.kind !== 'member';
+}
+
+/** The connection resource making a remote or guest node available. */
+export function connectionOf(ctx: Ctx, n: PNode): PRsc | undefined {
+  return n.u.connectionResource !== undefined ? ctx.byId.get(n.u.connectionResource) : undefined;
+}
+
+/** Whether a primitive is a remote connection (ocf:pacemaker:remote or a guest's generated connection). */
+export function isConnection(r: PRsc): boolean {
+  return r.u.remoteNode !== undefined;
+}
+
+/**
+ * Fencing devices and remote connections never run on remote or guest nodes
+ * (Pacemaker's rsc_avoids_remote_nodes): their scores there become -INFINITY.
+ */
+export function avoidRemoteNodes(ctx: Ctx): void {
+  const remotes = ctx.nodeList.filter(isRemoteOrGuest);
+  if (remotes.length === 0) return;
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (r.u.class !== 'stonith' && !isConnection(r)) continue;
+      for (const n of remotes) if (r.allowed.has(n.name)) r.allowed.set(n.name, -INFINITY);
+    }
+  }
+}
+
+/**
+ * Whether a resource may not be probed on a remote or guest node: fencing devices,
+ * remote connections, and (on guests) resources containing guest nodes.
+ */
+export function skipRemoteProbe(ctx: Ctx, r: PRsc, node: string): boolean {
+  const n = ctx.nodes.get(node);
+  if (!isRemoteOrGuest(n)) return false;
+  if (r.u.class === 'stonith' || isConnection(r)) return true;
+  if (n!.u.kind === 'guest') {
+    for (const g of ctx.nodeList) {
+      if (g.u.kind === 'guest' && g.u.containerResource !== undefined && g.u.containerResource === r.id) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A remote node that is down only because its connection is not running yet,
+ * and whose connection is being started in this transition: it is probed (the
+ * probes wait for the connection).
+ */
+export function remoteComingUp(ctx: Ctx, n: PNode): boolean {
+  if (n.u.kind !== 'remote' || n.u.online || n.u.remoteRequiresReset || n.u.hasState) return false;
+  const conn = connectionOf(ctx, n);
+  return conn !== undefined && !conn.u.failed && conn.assigned !== null && conn.u.runningOn.length === 0;
+}
+
+/** Remote nodes are never fenced merely for not having been seen yet (no status entry). */
+export function skipUnseenRemoteFencing(n: PNode): boolean {
+  return n.u.kind === 'remote' && !n.u.hasState && !n.u.remoteRequiresReset;
+}
+
+type RemoteState = 'unknown' | 'alive' | 'resting' | 'failed' | 'stopped';
+
+/** Pacemaker's get_remote_node_state: what the connection will do in this transition. */
+function remoteState(ctx: Ctx, conn: PRsc, n: PNode): RemoteState {
+  const current = conn.u.runningOn[0] !== undefined ? ctx.nodes.get(conn.u.runningOn[0]) : undefined;
+  if (conn.nextRole === 'Stopped' || conn.assigned === null) {
+    if (current && current.u.unclean) return 'failed';
+    if (!conn.u.failed) return 'stopped';
+    const reconnect = conn.u.meta['reconnect_interval'];
+    if (conn.nextRole === 'Stopped' && reconnect !== undefined && reconnect !== '0' && n.u.remoteWasFenced && !n.u.shutdown) return 'unknown';
+    return 'failed';
+  }
+  if (!current) return 'unknown';
+  if (current.u.unclean || !current.u.online) return 'resting';
+  if (conn.u.runningOn.length > 1 && conn.u.partialMigration) return 'resting';
+  return 'alive';
+}
+
+function startsOf(r: PRsc): Act[] {
+  return r.actions.filter((a) => a.task === 'start' && a.intervalMs === 0 && !a.probe);
+}
+
+function stopsOf(r: PRsc): Act[] {
+  return r.actions.filter((a) => a.task === 'stop' && a.intervalMs === 0);
+}
+
+function startThen(ctx: Ctx, first: PRsc, then: Act, extra: OrderFlags): void {
+  for (const s of startsOf(first)) order(ctx, s, then, { runnableLeft: true, ...extra });
+}
+
+function thenStop(ctx: Ctx, first: Act, then: PRsc, flags: OrderFlags): void {
+  for (const s of stopsOf(then)) order(ctx, first, s, flags);
+}
+
+function taskClass(a: Act): string {
+  if (a.task === 'migrate_to' || a.task === 'migrate_from') return 'stop';
+  if (a.probe) return 'probe';
+  return a.task;
+}
+
+function remoteOrdering(ctx: Ctx, a: Act, n: PNode, conn: PRsc): void {
+  const state = remoteState(ctx, conn, n);
+  switch (taskClass(a)) {
+    case 'start':
+    case 'promote':
+      startThen(ctx, conn, a, state === 'failed' ? { impliesThen: true } : {});
+      break;
+    case 'stop':
+      if (state === 'alive') thenStop(ctx, a, conn, { impliesFirst: true });
+      else if (state === 'failed') { /* fencing implies the stop (not modelled here yet) */ }
+      else if (conn.nextRole === 'Stopped' || conn.assigned === null) thenStop(ctx, a, conn, { impliesFirst: true });
+      else startThen(ctx, conn, a, {});
+      break;
+    case 'demote':
+      if (state === 'resting' || state === 'unknown') startThen(ctx, conn, a, {});
+      break;
+    default:
+      if (a.intervalMs > 0) startThen(ctx, conn, a, { impliesThen: true });
+      else if (conn.u.runningOn.length > 0 && state === 'stopped') thenStop(ctx, a, conn, { runnableLeft: true });
+      else startThen(ctx, conn, a, {});
+  }
+}
+
+function containerOrdering(ctx: Ctx, a: Act, conn: PRsc, container: PRsc): void {
+  switch (taskClass(a)) {
+    case 'start':
+    case 'promote':
+      startThen(ctx, container, a, { impliesThen: true });
+      startThen(ctx, conn, a, {});
+      break;
+    case 'stop':
+    case 'demote':
+      if (!container.u.failed) thenStop(ctx, a, conn, {});
+      break;
+    default:
+      if (a.intervalMs > 0) { if (a.task !== 'cancel') startThen(ctx, conn, a, { impliesThen: true }); }
+      else startThen(ctx, conn, a, {});
+  }
+}
+
+/**
+ * Orders every resource action on a remote or guest node after its connection
+ * starts and before it stops (guests: after the container starts too).
+ */
+export function orderRemoteConnectionActions(ctx: Ctx): void {
+  if (!ctx.nodeList.some(isRemoteOrGuest)) return;
+  for (const a of [...ctx.actions]) {
+    const r = a.rsc;
+    if (!r) continue;
+    if (isConnection(r) && a.task === 'clear_failcount') {
+      for (const s of startsOf(r)) order(ctx, a, s, {});
+      continue;
+    }
+    if (a.node === undefined || a.kind === 'pseudo_event') continue;
+    const n = ctx.nodes.get(a.node);
+    if (!n || !isRemoteOrGuest(n)) continue;
+    const conn = connectionOf(ctx, n);
+    if (!conn) continue;
+    // The connection's own actions run on cluster nodes; an action of a resource that *is* this node's container is never ordered here.
+    if (conn === r) continue;
+    const container = conn.u.container !== undefined ? ctx.byId.get(conn.u.container) : undefined;
+    if (container) containerOrdering(ctx, a, conn, container);
+    else remoteOrdering(ctx, a, n, conn);
+  }
+}
+
+/** The cluster node that relays actions for a remote or guest node (graph router_node). */
+export function routerNode(ctx: Ctx, a: Act): string | undefined {
+  const n = a.node !== undefined ? ctx.nodes.get(a.node) : undefined;
+  if (!n || !isRemoteOrGuest(n)) return undefined;
+  const conn = connectionOf(ctx, n);
+  if (!conn) return undefined;
+  const began = conn.u.runningOn[0];
+  const cls = taskClass(a);
+  if ((cls === 'stop' || cls === 'demote') && began !== undefined) return began;
+  return conn.assigned ?? began;
+}
