@@ -7,6 +7,7 @@
 import type { Role } from '../cib/unpack/types.js';
 import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
 import { applyWithClone } from './clone.js';
+import { expandedConstraints } from './templates.js';
 
 function roleOf(s: string | undefined): Role | undefined {
   if (!s || s === 'Started') return undefined;
@@ -47,7 +48,7 @@ export function groupColocations(ctx: Ctx): void {
 
 /** Unpacks `rsc_colocation` constraints. */
 export function unpackColocations(ctx: Ctx): void {
-  for (const c of ctx.cluster.cib.configuration.constraints) {
+  for (const c of expandedConstraints(ctx)) {
     if (c.kind !== 'rsc_colocation') continue;
     const score = c.score ?? 0;
     const pair = (depId: string, primId: string, depRole?: string, primRole?: string, sc = score): void => {

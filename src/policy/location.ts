@@ -6,6 +6,7 @@
 import type { LocationConstraint, Rule, Expression } from '../cib/types.js';
 import { parseScore } from '../cib/values.js';
 import { addScore, INFINITY, type Ctx, type PNode, type PRsc } from './model.js';
+import { expandedConstraints } from './templates.js';
 
 /** Adds `score` for `node` to a resource (variant-specific; groups pass it to members). */
 export function resourceLocation(r: PRsc, node: string, score: number): void {
@@ -101,7 +102,7 @@ export function applyLocations(ctx: Ctx): void {
     if (symmetric) for (const n of ctx.nodeList) r.allowed.set(n.name, base.get(n.name) ?? 0);
   }
   const exclusive = new Map<PRsc, Set<string>>();
-  for (const c of ctx.cluster.cib.configuration.constraints) {
+  for (const c of expandedConstraints(ctx)) {
     if (c.kind !== 'rsc_location') continue;
     if (c.role && /^(Promoted|Master)$/i.test(c.role)) continue;
     for (const r of targets(ctx, c)) {

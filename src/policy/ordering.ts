@@ -10,6 +10,7 @@ import { cloneActionFlags } from './clone.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY } from './model.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
+import { expandedConstraints } from './templates.js';
 
 const INVERSE: Record<string, string> = { start: 'stop', stop: 'start', promote: 'demote', demote: 'promote' };
 
@@ -58,7 +59,7 @@ function pairOrder(ctx: Ctx, id: string, a: PRsc, b: PRsc, fa: string, ta: strin
 
 /** Unpacks `rsc_order` constraints (pairs and sequential sets). */
 export function applyOrderConstraints(ctx: Ctx): void {
-  for (const c of ctx.cluster.cib.configuration.constraints) {
+  for (const c of expandedConstraints(ctx)) {
     if (c.kind !== 'rsc_order') continue;
     const kind = c.orderKind ?? (c.score !== undefined && c.score === 0 ? 'Optional' : 'Mandatory');
     const symmetrical = c.symmetrical ?? kind !== 'Serialize';
