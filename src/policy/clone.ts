@@ -305,16 +305,45 @@ export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; lo
   if (hist !== undefined && a.kind === 'rsc_op' && a.task !== 'notify') out.key = `${hist}_${a.task === 'cancel' ? 'monitor' : a.task}_${a.intervalMs}`;
   if (!unique) {
     out.rscId = r.u.baseId;
-    out.longId = hist ?? r.id;
+    // long-id: the history's name when it is not the plain id, else the instance id.
+    out.longId = hist !== undefined && hist !== r.u.baseId ? hist : r.id;
     // crm_simulate records the result under the plain id only when the status already knows that name.
     const c = cloneOf(r)!;
     const known = c.children.flatMap(primitivesOf).some((p) => historyName(ctx, p) === r.u.baseId);
-    if (!known) out.runAs = out.longId;
+    if (!known) out.runAs = hist ?? r.id;
   } else if (r.u.orphan && hist) {
     out.rscId = hist;
     out.longId = r.id;
   }
   return out;
+}
+
+/**
+ * CRM_meta_* an instance's action carries in the graph: the clone's meta, and for
+ * real operations the instance number (pseudo actions of instances carry no number).
+ */
+export function instanceGraphMeta(a: Act): Record<string, string> {
+  const r = a.rsc;
+  if (!r) return {};
+  const c = cloneOf(r);
+  if (!c) return {};
+  let inst: PRsc = r;
+  while (inst.parent && inst.parent !== c) inst = inst.parent;
+  const m = cloneMeta(c);
+  if (a.kind === 'rsc_op' && inst.u.instance !== undefined) m['CRM_meta_clone'] = String(inst.u.instance);
+  return m;
+}
+
+/**
+ * Synapse priority of a clone's action: its "done" pseudo actions and post
+ * notifications run as soon as they can (Pacemaker gives them INFINITY).
+ */
+export function cloneGraphPriority(a: Act): number {
+  const r = a.rsc;
+  if (!r) return 0;
+  if (isClone(r) && a.kind === 'pseudo_event' && ['running', 'stopped', 'promoted', 'demoted'].includes(a.task)) return INFINITY;
+  if ((a.task === 'notify' || a.task === 'notified') && (isClone(r) || cloneOf(r)) && /_(confirmed-)?post_notify_/.test(a.key)) return INFINITY;
+  return 0;
 }
 
 /** Stickiness of a resource: clone instances default to 1 when nothing sets it (clone_unpack). */

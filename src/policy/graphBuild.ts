@@ -6,7 +6,7 @@
  */
 import type { Act, Ctx, PRsc } from './model.js';
 import type { GraphAction, GraphSettings, TransitionGraph } from './graph.js';
-import { graphNames } from './clone.js';
+import { cloneGraphPriority, graphNames, instanceGraphMeta } from './clone.js';
 
 function included(ctx: Ctx): Set<Act> {
   const inc = new Set(ctx.actions.filter((a) => !a.optional && a.runnable));
@@ -83,9 +83,9 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
       ...(r && (a.kind === 'rsc_op' || a.task === 'clear_failcount')
         ? { resource: { id: cn.rscId ?? r.id, ...(cn.longId ? { longId: cn.longId } : {}), ...(cn.runAs ? { runAs: cn.runAs } : {}), class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
         : {}),
-      attributes: { ...a.attrs },
+      attributes: { ...instanceGraphMeta(a), ...a.attrs },
       ...(a.downed ? { downed: [...a.downed] } : {}),
-      priority: 0,
+      priority: cloneGraphPriority(a),
       inputs: [...(inputs.get(a) ?? [])].sort((x, y) => x - y),
     });
   }
