@@ -35,7 +35,10 @@ function diag(c: ProcCluster): string {
   return [...c.lines.entries()].map(([n, ls]) => `${n}: ${ls.slice(-12).map(l => `${l.kind} ${l.rest.slice(0, 160)}`).join('\n    ')}\n  stderr: ${c.stderr.get(n) ?? ''}`).join('\n');
 }
 
-export async function failoverScenario(opts: ProcClusterOptions, log: (msg: string) => void): Promise<ScenarioResult> {
+/** Which node the scenario crashes: the one running the Dummy, or the DC. */
+export type Victim = 'holder' | 'dc';
+
+export async function failoverScenario(opts: ProcClusterOptions, log: (msg: string) => void, victimKind: Victim = 'holder'): Promise<ScenarioResult> {
   const c = await ProcCluster.create(opts);
   try {
     const t0 = Date.now();
@@ -53,15 +56,17 @@ export async function failoverScenario(opts: ProcClusterOptions, log: (msg: stri
       return true;
     }, 20_000), `dummy and fence1 never started\n${diag(c)}`);
     assert.ok(existsSync(path.join(c.runDir(holder), 'Dummy-dummy.state')), 'the real Dummy agent wrote its state file on the node that runs it');
-    const survivors = all.filter(n => n !== holder);
-    log(`${opts.transport}: formed in ${formedMs} ms; dummy on ${holder}`);
+    const dc = (await c.status('n1'))!.dc!;
+    const victim = victimKind === 'dc' ? dc : holder;
+    const survivors = all.filter(n => n !== victim);
+    log(`${opts.transport}: formed in ${formedMs} ms; DC ${dc}; dummy on ${holder}; crashing ${victim}`);
 
-    // Crash the holder.
+    // Crash the victim.
     const killedAt = Date.now();
-    c.kill9(holder);
-    assert.ok(await waitFor(async () => (await agreed(c, survivors, survivors)) !== undefined, 15_000), `survivors never agreed on a view without ${holder}\n${diag(c)}`);
+    c.kill9(victim);
+    assert.ok(await waitFor(async () => (await agreed(c, survivors, survivors)) !== undefined, 15_000), `survivors never agreed on a view without ${victim}\n${diag(c)}`);
     // When each survivor installed the view without the holder (from its own log).
-    const viewTimes = survivors.map(n => c.lines.get(n)!.find(l => l.ts >= killedAt && l.kind === 'view' && !l.rest.split(' ')[1]!.split(',').includes(holder))?.ts);
+    const viewTimes = survivors.map(n => c.lines.get(n)!.find(l => l.ts >= killedAt && l.kind === 'view' && !l.rest.split(' ')[1]!.split(',').includes(victim))?.ts);
     assert.ok(viewTimes.every(t => t !== undefined), 'every survivor logged the new view');
     const detectMs = Math.max(...(viewTimes as number[])) - killedAt;
     const tokenPlusConsensus = opts.tokenMs + Math.round(1.2 * opts.tokenMs);
@@ -73,14 +78,15 @@ export async function failoverScenario(opts: ProcClusterOptions, log: (msg: stri
     assert.ok(await waitFor(async () => {
       const s = await c.status(survivors[0]!);
       const p = placement(s, 'dummy');
-      const fenced = s?.fenceHistory.some(f => f.target === holder && f.state === 'success');
-      if (!fenced || p.length !== 1 || !survivors.includes(p[0]!)) return false;
+      const fenced = s?.fenceHistory.some(f => f.target === victim && f.state === 'success');
+      const f = placement(s, 'fence1');
+      if (!fenced || p.length !== 1 || !survivors.includes(p[0]!) || f.length !== 1 || !survivors.includes(f[0]!)) return false;
       newHolder = p[0]!;
       return true;
-    }, 20_000), `dummy was not recovered on a survivor after fencing ${holder}\n${diag(c)}`);
+    }, 20_000), `dummy was not recovered on a survivor after fencing ${victim}\n${diag(c)}`);
     const recoverMs = Date.now() - killedAt;
     assert.ok(existsSync(path.join(c.runDir(newHolder), 'Dummy-dummy.state')), 'the survivor runs the real agent');
-    log(`${opts.transport}: ${holder} fenced and dummy recovered on ${newHolder} within ${recoverMs} ms of the kill`);
+    log(`${opts.transport}: ${victim} fenced and dummy recovered on ${newHolder} within ${recoverMs} ms of the kill`);
 
     // A configuration change while the node is down: the rejoining node must take it.
     const moved = await c.cli(['move', 'dummy', newHolder, '--control', c.control(survivors[0]!)]);
@@ -90,27 +96,27 @@ export async function failoverScenario(opts: ProcClusterOptions, log: (msg: stri
     const versionBefore = (await c.status(survivors[0]!))!.version;
 
     // The machine reboots (its /run is cleared) and the node starts again with the old CIB file.
-    await c.reboot(holder);
+    await c.reboot(victim);
     const restartAt = Date.now();
-    c.start(holder);
-    assert.ok(await waitFor(async () => (await agreed(c, all, all)) !== undefined, 20_000), `${holder} never rejoined\n${diag(c)}`);
+    c.start(victim);
+    assert.ok(await waitFor(async () => (await agreed(c, all, all)) !== undefined, 20_000), `${victim} never rejoined\n${diag(c)}`);
     const rejoinMs = Date.now() - restartAt;
-    const back = await c.cli(['status', '--json', '--control', c.control(holder)]);
+    const back = await c.cli(['status', '--json', '--control', c.control(victim)]);
     assert.equal(back.code, 0, back.stderr);
     const js = JSON.parse(back.stdout) as StatusJson;
-    assert.equal(js.localNode, holder);
+    assert.equal(js.localNode, victim);
     assert.deepEqual(js.view?.members, all);
-    assert.equal(js.nodes.find(n => n.name === holder)?.state, 'online');
+    assert.equal(js.nodes.find(n => n.name === victim)?.state, 'online');
     assert.ok(js.quorum);
     assert.ok(js.version.epoch >= versionBefore.epoch, `rejoined with epoch ${js.version.epoch}, cluster had ${versionBefore.epoch}`);
-    const cibAfter = await controlRequest(c.control(holder), { cmd: 'cib' });
+    const cibAfter = await controlRequest(c.control(victim), { cmd: 'cib' });
     assert.ok(cibAfter.ok && String(cibAfter.val).includes('cli-prefer-dummy'), 'the rejoined node has the newest CIB, not its file');
     // The resource stays where it is (stickiness, cli-prefer) and runs once.
-    assert.ok(await waitFor(async () => placement(await c.status(holder), 'dummy').join() === newHolder, 10_000));
-    log(`${opts.transport}: ${holder} rejoined in ${rejoinMs} ms with CIB epoch ${js.version.epoch}`);
+    assert.ok(await waitFor(async () => placement(await c.status(victim), 'dummy').join() === newHolder, 10_000));
+    log(`${opts.transport}: ${victim} rejoined in ${rejoinMs} ms with CIB epoch ${js.version.epoch}`);
 
     // Text status, as an operator sees it.
-    const text = await c.cli(['status', '--control', c.control(holder)]);
+    const text = await c.cli(['status', '--control', c.control(victim)]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`Online: \\[ ${all.join(' ')} \\]`));
     assert.match(text.stdout, new RegExp(`dummy\\s+\\(ocf:heartbeat:Dummy\\):\\s+Started ${newHolder}`));
