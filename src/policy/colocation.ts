@@ -5,6 +5,7 @@
  * @module
  */
 import type { Role } from '../cib/unpack/types.js';
+import type { ResourceSet } from '../cib/types.js';
 import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
 import { applyWithClone } from './clone.js';
 import { expandedConstraints } from './templates.js';
@@ -69,24 +70,41 @@ export function unpackColocations(ctx: Ctx): void {
       pair(c.rsc, c.withRsc, c.rscRole, c.withRscRole);
       continue;
     }
-    let prevSet: readonly string[] | undefined;
+    let prevSet: ResourceSet | undefined;
     for (const s of c.sets) {
       const sc = s.score ?? score;
-      if (s.sequential !== false) {
+      const rs = s.resources;
+      if (s.sequential !== false && sc > 0) {
         // ordering="group" (default): each member with the one before it; "listed": with the one after it.
         const listed = s.ordering === 'listed';
-        for (let i = 1; i < s.resources.length; i++) {
-          if (listed) pair(s.resources[i - 1]!, s.resources[i]!, s.role, s.role, sc);
-          else pair(s.resources[i]!, s.resources[i - 1]!, s.role, s.role, sc);
+        for (let i = 1; i < rs.length; i++) {
+          if (listed) pair(rs[i - 1]!, rs[i]!, s.role, s.role, sc);
+          else pair(rs[i]!, rs[i - 1]!, s.role, s.role, sc);
         }
+      } else if (s.sequential !== false && sc < 0) {
+        // Negative: every member against every member before it.
+        for (let i = 1; i < rs.length; i++) for (let j = 0; j < i; j++) pair(rs[i]!, rs[j]!, s.role, s.role, sc);
       }
-      if (prevSet && prevSet.length) {
-        // Between sets: members of this set with the last member of the previous one.
-        for (const id of s.resources) pair(id, prevSet[prevSet.length - 1]!, s.role, undefined, score);
-      }
-      prevSet = s.resources;
+      if (prevSet && score !== 0) colocateSets(prevSet, s, pair, score);
+      prevSet = s;
     }
   }
+}
+
+/**
+ * colocate_rsc_sets: between two sets the earlier one is the dependent. A
+ * sequential set is represented by its first member (as dependent) or its last
+ * (as primary); an unordered set by every member.
+ */
+function colocateSets(
+  set1: ResourceSet, set2: ResourceSet,
+  pair: (dep: string, prim: string, depRole?: string, primRole?: string, sc?: number) => void, score: number,
+): void {
+  const r1 = set1.sequential !== false ? set1.resources[0] : undefined;
+  const r2 = set2.sequential !== false ? set2.resources[set2.resources.length - 1] : undefined;
+  const deps = r1 !== undefined ? [r1] : set1.resources;
+  const prims = r2 !== undefined ? [r2] : set2.resources;
+  for (const d of deps) for (const p of prims) pair(d, p, set1.role, set2.role, score);
 }
 
 /** Applies an assigned primary's placement to a dependent's scores. */
