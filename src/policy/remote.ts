@@ -118,9 +118,11 @@ function remoteOrdering(ctx: Ctx, a: Act, n: PNode, conn: PRsc): void {
       startThen(ctx, conn, a, state === 'failed' ? { impliesThen: true } : {});
       break;
     case 'stop':
-      if (state === 'alive') thenStop(ctx, a, conn, { impliesFirst: true });
+      // Only a stop that is already needed forces the connection's stop ordering to
+      // carry requirement back: a resource staying put has no stop in Pacemaker.
+      if (state === 'alive') thenStop(ctx, a, conn, a.optional ? {} : { impliesFirst: true });
       else if (state === 'failed') { /* fencing implies the stop (not modelled here yet) */ }
-      else if (conn.nextRole === 'Stopped' || conn.assigned === null) thenStop(ctx, a, conn, { impliesFirst: true });
+      else if (conn.nextRole === 'Stopped' || conn.assigned === null) thenStop(ctx, a, conn, a.optional ? {} : { impliesFirst: true });
       else startThen(ctx, conn, a, {});
       break;
     case 'demote':
@@ -170,6 +172,12 @@ export function orderRemoteConnectionActions(ctx: Ctx): void {
     if (!conn) continue;
     // The connection's own actions run on cluster nodes; an action of a resource that *is* this node's container is never ordered here.
     if (conn === r) continue;
+    // A resource moving onto a remote node leaves its old node only once the connection is up.
+    if (a.task === 'start' && a.intervalMs === 0 && !a.probe) {
+      for (const s of r.actions) {
+        if (s.task === 'stop' && s.node !== a.node) for (const cs of startsOf(conn)) order(ctx, cs, s, {});
+      }
+    }
     const container = conn.u.container !== undefined ? ctx.byId.get(conn.u.container) : undefined;
     if (container) containerOrdering(ctx, a, conn, container);
     else remoteOrdering(ctx, a, n, conn);

@@ -210,7 +210,8 @@ function remoteOnline(ctx: Ctx, node: UnpackedNode): void {
   const container = rsc.container ? ctx.byId.get(rsc.container) : undefined;
   const host = container && rsc.runningOn.length === 1 ? ctx.nodes.find((n) => n.name === rsc.runningOn[0]) : undefined;
   if (rsc.role === 'Started') node.online = true;
-  if (rsc.role === 'Started' && rsc.nextRole === 'Stopped') node.shutdown = true;
+  // A connection asked to stop (target-role) takes its node down: Pacemaker sets next_role from target-role.
+  if (rsc.role === 'Started' && (rsc.nextRole === 'Stopped' || rsc.targetRole === 'Stopped')) node.shutdown = true;
   if (container && container.failed) { node.online = false; node.remoteRequiresReset = true; }
   else if (rsc.failed) node.online = false;
   else if (rsc.role === 'Stopped' || rsc.role === 'Unknown' || (container && (container.role === 'Stopped' || container.role === 'Unknown'))) {
