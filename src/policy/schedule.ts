@@ -19,6 +19,7 @@ import { buildGraph } from './graphBuild.js';
 import { createUtilizationOrders } from './utilization.js';
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
+import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
 import type { TransitionGraph } from './graph.js';
 import { avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
@@ -47,6 +48,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   applyStickinessAndFailures(ctx);
   groupColocations(ctx);
   unpackColocations(ctx);
+  const changed = scheduleDefinitionChanges(ctx);
   assignResources(ctx);
   precreateActiveMonitors(ctx);
   cancelUnconfiguredRecurring(ctx);
@@ -55,6 +57,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   const probes = createProbes(ctx);
   clearOrphanFailcounts(ctx);
   for (const r of ctx.top) VARIANTS[r.variant].createActions(ctx, r);
+  settleDefinitionChanges(ctx, changed);
   for (const r of ctx.top) VARIANTS[r.variant].internalOrders(ctx, r);
   applyQuorumPolicy(ctx);
   orderRemoteConnectionActions(ctx);
@@ -67,6 +70,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   orderProbesBeforeStopDependents(ctx);
   orderProbesBeforeRestarts(ctx);
   propagate(ctx);
+  cancelSupersededReloads(ctx);
   createNotifications(ctx);
   const { graph } = buildGraph(ctx);
   return { graph, scores: [...ctx.scoreLines].sort(), ctx };
