@@ -7,7 +7,6 @@
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order } from './actions.js';
 import { ticketFenceReason } from './tickets.js';
-import { skipUnseenRemoteFencing } from './remote.js';
 
 function nodeEvent(ctx: Ctx, task: string, key: string, node: string, attrs: Record<string, string>): Act {
   const n = ctx.nodes.get(node)!;
@@ -92,7 +91,7 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
   const others: Act[] = [];
   const concurrent = ctx.cluster.options.concurrentFencing;
   for (const n of ctx.nodeList) {
-    if (!n.u.unclean || skipUnseenRemoteFencing(n)) continue;
+    if (!n.u.unclean) continue;
     if (!canFence(ctx, n.name)) {
       // Nothing may be recovered from a node that cannot be fenced: its stops are blocked.
       for (const a of ctx.actions) {

@@ -6,7 +6,7 @@
 import { primitivesOf, topOf, type Act, type Ctx } from './model.js';
 import { rscAction } from './actions.js';
 import { cloneOf, skipCloneProbe } from './clone.js';
-import { remoteComingUp, skipRemoteProbe } from './remote.js';
+import { probeWhileShuttingDown, skipRemoteProbe } from './remote.js';
 
 /** Creates probe actions (before the other resource actions, as Pacemaker does). */
 export function createProbes(ctx: Ctx): Act[] {
@@ -18,8 +18,7 @@ export function createProbes(ctx: Ctx): Act[] {
       if (r.u.orphan) continue;
       for (const n of ctx.nodeList) {
         const u = n.u;
-        if ((!u.online || u.unclean) && !remoteComingUp(ctx, n)) continue;
-        if (u.pending || u.maintenance || u.shutdown) continue;
+        if (!u.online || u.unclean || u.pending || u.maintenance || (u.shutdown && !probeWhileShuttingDown(n))) continue;
         if (skipRemoteProbe(ctx, r, n.name)) continue;
         if (r.noDiscovery.has(n.name)) continue;
         if (r.u.history[n.name] !== undefined) continue;

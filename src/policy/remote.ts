@@ -7,6 +7,7 @@
  */
 import { INFINITY, primitivesOf, type Act, type Ctx, type OrderFlags, type PNode, type PRsc } from './model.js';
 import { order } from './actions.js';
+import { VARIANTS } from './variants.js';
 
 /** A remote or guest node (a node whose resources run through a connection resource). */
 export function isRemoteOrGuest(n: PNode | undefined): boolean {
@@ -55,19 +56,31 @@ export function skipRemoteProbe(ctx: Ctx, r: PRsc, node: string): boolean {
 }
 
 /**
- * A remote node that is down only because its connection is not running yet,
- * and whose connection is being started in this transition: it is probed (the
- * probes wait for the connection).
+ * Connections are assigned before anything else; a node whose connection will run
+ * is online for the rest of scheduling (an unseen one is then no longer unclean:
+ * it is about to be connected, not fenced), any other remote/guest node is going
+ * down. The node's state is copied before it changes, so the input stays untouched.
  */
-export function remoteComingUp(ctx: Ctx, n: PNode): boolean {
-  if (n.u.kind !== 'remote' || n.u.online || n.u.remoteRequiresReset || n.u.hasState) return false;
-  const conn = connectionOf(ctx, n);
-  return conn !== undefined && !conn.u.failed && conn.assigned !== null && conn.u.runningOn.length === 0;
+export function assignConnectionsFirst(ctx: Ctx): void {
+  for (const n of ctx.nodeList) {
+    if (!isRemoteOrGuest(n)) continue;
+    const conn = connectionOf(ctx, n);
+    if (!conn || conn.variant !== 'primitive') continue;
+    VARIANTS[conn.variant].assign(ctx, conn, conn.u.partialMigration?.target);
+    const u = { ...n.u };
+    if (conn.assigned !== null && conn.nextRole !== 'Stopped') {
+      u.online = true;
+      if (u.unseen || !u.hasState) u.unclean = false;
+    } else {
+      u.shutdown = true;
+    }
+    (n as { u: PNode['u'] }).u = u;
+  }
 }
 
-/** Remote nodes are never fenced merely for not having been seen yet (no status entry). */
-export function skipUnseenRemoteFencing(n: PNode): boolean {
-  return n.u.kind === 'remote' && !n.u.hasState && !n.u.remoteRequiresReset;
+/** Shutdown keeps cluster nodes from being probed, not remote or guest nodes (their connection stop waits for the probes). */
+export function probeWhileShuttingDown(n: PNode): boolean {
+  return isRemoteOrGuest(n);
 }
 
 type RemoteState = 'unknown' | 'alive' | 'resting' | 'failed' | 'stopped';

@@ -21,7 +21,7 @@ import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
 import type { TransitionGraph } from './graph.js';
-import { avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
+import { assignConnectionsFirst, avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
 
 /** Options of {@link schedule}. */
@@ -49,6 +49,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   const changed = scheduleDefinitionChanges(ctx);
+  assignConnectionsFirst(ctx);
   assignResources(ctx);
   precreateActiveMonitors(ctx);
   cancelUnconfiguredRecurring(ctx);
