@@ -123,7 +123,11 @@ export function resolveTemplate(p: Primitive, templates: ReadonlyMap<string, Tem
   if (!p.template) return p;
   const t = templates.get(p.template);
   if (!t) return p;
-  const ownOps = new Set(p.ops.map((o) => `${o.name}_${o.interval}`));
+  // Pacemaker's template_op_key: an op is overridden by one of the same name and
+  // role (Started/Unpromoted or none counting as one), whatever the interval.
+  const opKey = (o: { name: string; role?: string }): string =>
+    `${o.name}-${o.role === undefined || /^(started|unpromoted|slave)$/i.test(o.role) ? 'Unknown' : o.role}`;
+  const ownOps = new Set(p.ops.map(opKey));
   return {
     ...p,
     class: p.class ?? t.class,
@@ -132,7 +136,7 @@ export function resolveTemplate(p: Primitive, templates: ReadonlyMap<string, Tem
     meta: [...p.meta, ...t.meta.map((s) => ({ ...s, score: (s.score ?? 0) - 1 }))],
     instance: [...p.instance, ...t.instance.map((s) => ({ ...s, score: (s.score ?? 0) - 1 }))],
     utilization: [...p.utilization, ...t.utilization],
-    ops: [...p.ops, ...t.ops.filter((o) => !ownOps.has(`${o.name}_${o.interval}`))],
+    ops: [...p.ops, ...t.ops.filter((o) => !ownOps.has(opKey(o)))],
   };
 }
 
