@@ -50,6 +50,9 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
       s.kind === 'pseudo_event' ? (s.reason ? line('Stop', r.id, from, `${s.reason} (blocked)`) : `${line('Stop', r.id, from)} blocked`) : line('Stop', r.id, s.node ?? from, `${s.reason ?? r.reason ?? 'node availability'} (blocked)`),
     );
   }
+  // Only reloadable parameters changed (digests.ts).
+  const reload = r.actions.find((a) => a.task === 'reload-agent' && inGraph(a));
+  if (reload) return [line('Reload', r.id, reload.node ?? from)];
   return [];
 }
 
