@@ -38,6 +38,7 @@ interface ExecContext {
   readonly transitionKey: string;
   readonly targetRc: number;
   readonly params: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
 }
 
 /** Runs graph actions on this node. */
@@ -184,7 +185,7 @@ export class LocalExecution {
             this.executor.cancel(ref.id, r.action, r.intervalMs);
           }
         }
-        if (intervalMs > 0) this.execCtx.set(`${ref.id}_${a.operation}_${intervalMs}`, { ref, transitionKey: key, targetRc, params });
+        if (intervalMs > 0) this.execCtx.set(`${ref.id}_${a.operation}_${intervalMs}`, { ref, transitionKey: key, targetRc, params, timeoutMs: msOf(meta['timeout'], 20_000) });
         rec = await this.executor.execute({
           resourceId: ref.id, action: a.operation, intervalMs,
           timeoutMs: msOf(meta['timeout'], 20_000),
@@ -197,7 +198,7 @@ export class LocalExecution {
       // An agent that is not installed cannot have anything running: the stop succeeds (as Pacemaker's executor decides).
       rec = { ...rec, rc: OcfExitCode.OK, status: OpStatus.DONE };
     }
-    const update = this.history.record(ref, rec, { transitionKey: key, targetRc, params });
+    const update = this.history.record(ref, rec, { transitionKey: key, targetRc, params, timeoutMs: msOf(meta['timeout'], 20_000) });
     this.o.report(key, update, rec.rc, rec.status, rec.output);
   }
 
@@ -206,7 +207,7 @@ export class LocalExecution {
     if (!this.o.isRunning() || !rec.recurring || rec.status === OpStatus.CANCELLED) return;
     const ctx = this.execCtx.get(rec.operationKey);
     if (!ctx) return;
-    const update = this.history.record(ctx.ref, rec, { transitionKey: ctx.transitionKey, targetRc: ctx.targetRc, params: ctx.params });
+    const update = this.history.record(ctx.ref, rec, { transitionKey: ctx.transitionKey, targetRc: ctx.targetRc, params: ctx.params, timeoutMs: ctx.timeoutMs });
     this.o.report(ctx.transitionKey, update, rec.rc, rec.status, rec.output);
   }
 }

@@ -6,7 +6,7 @@
  * recurring monitors.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { digestParams, paramsDigest } from '../policy/digests.js';
 import type { LrmResource, LrmRscOp } from '../cib/types.js';
 import type { OpRecord } from '../agents/executor.js';
 import { OpStatus } from '../agents/codes.js';
@@ -17,18 +17,13 @@ import type { LrmAgentRef } from './cibOps.js';
 export const CRM_FEATURE_SET = '3.16.2';
 
 /**
- * Digest of an operation's parameters: md5 of `<parameters k="v" …/>` with the
- * names sorted and CRM_meta_* left out, as Pacemaker's op-digest (so a
- * parameter change can be told from the history).
+ * op-digest of an operation: the policy engine's own digest (md5 of the
+ * sorted `<parameters …/>`, CRM_meta_* left out, the timeout added for
+ * recurring ops), so a changed definition is told from the history and an
+ * unchanged one is not restarted.
  */
-export function opDigest(params: Readonly<Record<string, string>>): string {
-  const names = Object.keys(params).filter(k => !k.startsWith('CRM_meta')).sort();
-  const xml = `<parameters ${names.map(k => `${k}="${escapeAttr(params[k]!)}"`).join(' ')}/>`;
-  return createHash('md5').update(xml).digest('hex');
-}
-
-function escapeAttr(v: string): string {
-  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export function opDigest(params: Readonly<Record<string, string>>, intervalMs = 0, timeoutMs = 20_000): string {
+  return paramsDigest(digestParams(params, {}, intervalMs, timeoutMs));
 }
 
 /** Was this result a failure, given what was expected? Probes finding the resource active are not failures. */
@@ -58,7 +53,7 @@ export class LrmHistory {
   constructor(private readonly node: string) {}
 
   /** Records a result; returns the update to send to the DC. */
-  record(ref: LrmAgentRef, rec: OpRecord, opts: { transitionKey: string; targetRc: number; params: Readonly<Record<string, string>> }): LrmUpdate {
+  record(ref: LrmAgentRef, rec: OpRecord, opts: { transitionKey: string; targetRc: number; params: Readonly<Record<string, string>>; timeoutMs?: number }): LrmUpdate {
     const failed = isFailure(rec, opts.targetRc);
     const entry = this.byRsc.get(ref.id) ?? { ref, ops: new Map<string, LrmRscOp>() };
     this.byRsc.set(ref.id, { ref, ops: entry.ops });
@@ -75,7 +70,7 @@ export class LrmHistory {
       queueTime: rec.queueTimeMs,
       transitionKey: opts.transitionKey,
       transitionMagic: formatTransitionMagic(rec.status, rec.rc, opts.transitionKey),
-      opDigest: opDigest(opts.params),
+      opDigest: opDigest(opts.params, rec.intervalMs, opts.timeoutMs),
       onNode: this.node,
       crmFeatureSet: CRM_FEATURE_SET,
       ...(failed && rec.output ? { exitReason: rec.output.split('\n').filter(Boolean).pop()!.slice(0, 200) } : {}),

@@ -51,6 +51,8 @@ test('lrm history names entries as Pacemaker does and drops monitors after a sto
   assert.equal(h.snapshot()[0]!.ops.find(o => o.id === 'r_last_0')!.transitionMagic, '0:0;1:1:0:u');
   assert.equal(opDigest({ b: '2', a: '1', CRM_meta_timeout: '5' }), opDigest({ a: '1', b: '2' }));
   assert.notEqual(opDigest({ a: '1' }), opDigest({ a: '2' }));
+  assert.notEqual(opDigest({ a: '1' }, 10_000, 20_000), opDigest({ a: '1' }, 10_000, 30_000), 'recurring digests cover the timeout');
+  assert.equal(opDigest({ a: '1' }, 0, 20_000), opDigest({ a: '1' }, 0, 30_000));
 });
 
 test('probes finding a resource active are not failures; a timeout is', () => {
