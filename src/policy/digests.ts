@@ -250,7 +250,7 @@ export function settleDefinitionChanges(ctx: Ctx, changes: readonly ScheduledCha
     if (r.assigned === c.node) {
       if (a.task === 'start' || a.task === 'monitor') requireChanged(a);
       if (a.task === 'reload-agent') {
-        for (const m of r.actions) if (m.task === 'monitor' && m.intervalMs > 0 && m.node === c.node && !m.optional) order(ctx, a, m, { impliesThen: true, runnableLeft: true });
+        for (const m of r.actions) if (m.task === 'monitor' && m.intervalMs > 0 && m.node === c.node) order(ctx, a, m, { impliesThen: true, runnableLeft: true });
       }
       continue;
     }
