@@ -51,11 +51,12 @@ function settings(ctx: Ctx): GraphSettings {
 export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, number> } {
   const inc = included(ctx);
   const ids = new Map<Act, number>();
-  let next = 1;
-  for (const a of [...ctx.actions].sort((x, y) => x.seq - y.seq)) if (inc.has(a)) ids.set(a, next++);
+  // Pacemaker numbers every action it creates, optional ones included (1-based).
+  for (const a of ctx.actions) if (inc.has(a)) ids.set(a, a.seq + 1);
   const synOrder: Act[] = [];
   for (const r of ctx.top) resourceOrder(r, synOrder);
-  for (const a of ctx.actions) if (!a.rsc) synOrder.push(a);
+  // Node-level actions newest first too: Pacemaker prepends every action to its list.
+  for (const a of [...ctx.actions].reverse()) if (!a.rsc) synOrder.push(a);
   const inputs = new Map<Act, Set<number>>();
   for (const o of ctx.orders) {
     if (o.flags.noGraph) continue;
