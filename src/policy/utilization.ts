@@ -22,6 +22,8 @@ interface UtilState {
   readonly remaining: Map<string, Utilization>;
   /** Demand per primitive. */
   readonly demand: Map<PRsc, Utilization>;
+  /** load_stopped pseudo action per node name. */
+  readonly loadStopped: Map<string, Act>;
 }
 
 const STATE = new WeakMap<Ctx, UtilState>();
@@ -48,7 +50,7 @@ function state(ctx: Ctx): UtilState {
       for (const [k, v] of Object.entries(n.u.utilization)) u.set(k, utilizationValue(v));
       remaining.set(n.name, u);
     }
-    s = { remaining, demand: new Map() };
+    s = { remaining, demand: new Map(), loadStopped: new Map() };
     STATE.set(ctx, s);
   }
   return s;
@@ -207,7 +209,8 @@ export function banInsufficientCapacity(ctx: Ctx, r: PRsc): string | undefined {
   return anyCapable ? undefined : most?.name;
 }
 
-function loadStopped(ctx: Ctx, node: string, made: Map<string, Act>): Act {
+function loadStopped(ctx: Ctx, node: string): Act {
+  const made = state(ctx).loadStopped;
   let a = made.get(node);
   if (!a) {
     const key = `load_stopped_${node}`;
@@ -222,24 +225,40 @@ function allPrimitives(rs: PRsc[]): PRsc[] {
   return rs.flatMap((r) => (r.variant === 'primitive' ? [r] : allPrimitives(r.children)));
 }
 
+/** Nodes a primitive may go to, by name (the load_stopped orderings' "then" side). */
+function allowedNodes(ctx: Ctx, r: PRsc): string[] {
+  return [...r.allowed.keys()].filter((n) => ctx.nodes.has(n)).sort();
+}
+
 /**
- * `load_stopped_<node>` pseudo actions: each primitive's stops on its current
- * nodes come before them, and its starts (or migrations) on a node after that
+ * Creates the `load_stopped_<node>` pseudo actions, before assignment and in
+ * configuration order as Pacemaker's internal constraints do (which fixes their
+ * ids): first each primitive's current nodes, then the nodes it may run on.
+ */
+export function createLoadStoppedActions(ctx: Ctx): void {
+  if (!usesUtilization(ctx)) return;
+  for (const r of allPrimitives(ctx.top)) {
+    for (const n of r.u.runningOn) if (ctx.nodes.has(n)) loadStopped(ctx, n);
+    for (const n of allowedNodes(ctx, r)) loadStopped(ctx, n);
+  }
+}
+
+/**
+ * Orders each primitive's stops on its current nodes before their
+ * `load_stopped_<node>`, and its starts (or migrations) on a node after that
  * node's (pcmk__create_utilization_constraints). The ordering only binds actions
- * on the same node.
+ * on the same node, and an optional stop is no input.
  */
 export function createUtilizationOrders(ctx: Ctx): void {
   if (!usesUtilization(ctx)) return;
-  const made = new Map<string, Act>();
   for (const r of allPrimitives(ctx.top)) {
     for (const n of r.u.runningOn) {
-      const ls = loadStopped(ctx, n, made);
+      if (!ctx.nodes.has(n)) continue;
+      const ls = loadStopped(ctx, n);
       for (const s of r.actions) if (s.task === 'stop' && s.intervalMs === 0 && s.node === n) order(ctx, s, ls, {});
     }
-    const allowed = [...r.allowed.keys()].sort();
-    for (const n of allowed) {
-      if (!ctx.nodes.has(n)) continue;
-      const ls = loadStopped(ctx, n, made);
+    for (const n of allowedNodes(ctx, r)) {
+      const ls = loadStopped(ctx, n);
       for (const t of r.actions) {
         if ((t.task === 'start' || t.task === 'migrate_to') && t.intervalMs === 0 && !t.probe && t.node === n) order(ctx, ls, t, {});
       }
