@@ -70,7 +70,7 @@ export function assignConnectionsFirst(ctx: Ctx): void {
     const u = { ...n.u };
     if (conn.assigned !== null && conn.nextRole !== 'Stopped') {
       u.online = true;
-      if (u.unseen || !u.hasState) u.unclean = false;
+      if (u.unseen) u.unclean = false;
     } else {
       u.shutdown = true;
     }

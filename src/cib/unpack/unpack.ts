@@ -436,7 +436,9 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
   if (active && !node.online && !node.maintenance && rsc.managed) {
     if (node.kind === 'guest') { rsc.failed = true; fenceNode(ctx, node); }
     else if (ctx.stonith) {
-      if (node.kind === 'remote') node.unseen = true;
+      // Fencing is revoked if the (healthy) connection can be re-established elsewhere.
+      const conn = node.connectionResource ? ctx.byId.get(node.connectionResource) : undefined;
+      if (node.kind === 'remote' && conn && !conn.failed) node.unseen = true;
       fenceNode(ctx, node);
     }
   }
