@@ -3,7 +3,8 @@
  * pacemakerd are on a real machine). The transport and quorum come from
  * corosync.conf, the initial configuration from a CIB file; a local control
  * socket serves `quorate status` and the admin commands. SIGTERM or SIGINT
- * stops it gracefully.
+ * shuts it down cleanly (the DC moves its resources away first, so it is not
+ * fenced); a second signal stops it at once.
  *
  * The CIB file is this node's offer when it joins: a cluster that already
  * runs has a newer (quorate) CIB, and that one wins the join sync.
@@ -30,7 +31,7 @@ import type { CliIo } from './io.js';
 /** Exit code when this node learns it was fenced (as pacemaker-controld's CRM_EX_FATAL). */
 export const EXIT_FENCED = 100;
 
-const USAGE = 'usage: quorate node --config corosync.conf [--cib cib.xml] [--name NAME] [--key authkey] [--control PATH] [--run-dir DIR] [--ocf-root DIR] [--fence-agent-dir DIR]';
+const USAGE = 'usage: quorate node --config corosync.conf [--cib cib.xml] [--name NAME] [--key authkey] [--control PATH] [--run-dir DIR] [--ocf-root DIR] [--fence-agent-dir DIR] [--shutdown-timeout SECONDS]';
 
 /** Runs `quorate node`; resolves with the exit code once the node stopped. */
 export async function runNode(argv: readonly string[], io: CliIo): Promise<number> {
@@ -47,6 +48,7 @@ export async function runNode(argv: readonly string[], io: CliIo): Promise<numbe
         'run-dir': { type: 'string' },
         'ocf-root': { type: 'string' },
         'fence-agent-dir': { type: 'string' },
+        'shutdown-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -66,10 +68,13 @@ export async function runNode(argv: readonly string[], io: CliIo): Promise<numbe
     ...(values['cib'] !== undefined ? { cibPath: values['cib'] as string } : {}),
   });
   if (setup.err) { io.err.write(`quorate node: ${setup.val.message}\n`); return 2; }
+  const shutdownTimeoutMs = values['shutdown-timeout'] !== undefined ? Number(values['shutdown-timeout']) * 1000 : 120_000;
+  if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs <= 0) { io.err.write('quorate node: --shutdown-timeout must be a positive number of seconds\n'); return 2; }
   const runDir = values['run-dir'] as string | undefined;
   if (runDir !== undefined) mkdirSync(runDir, { recursive: true });
   return runMember(setup.val, name, {
     controlPath: (values['control'] as string | undefined) ?? defaultControlPath(name),
+    shutdownTimeoutMs,
     ...(runDir !== undefined ? { ocfEnv: { HA_RSCTMP: runDir, HA_VARRUN: runDir } } : {}),
     ...(values['ocf-root'] !== undefined ? { ocfRoot: values['ocf-root'] as string } : {}),
     ...(values['fence-agent-dir'] !== undefined ? { fenceAgentDir: values['fence-agent-dir'] as string } : {}),
@@ -78,6 +83,8 @@ export async function runNode(argv: readonly string[], io: CliIo): Promise<numbe
 
 interface MemberOptions {
   readonly controlPath: string;
+  /** How long a clean shutdown waits for the DC to move resources away. */
+  readonly shutdownTimeoutMs: number;
   readonly ocfEnv?: Readonly<Record<string, string>>;
   readonly ocfRoot?: string;
   readonly fenceAgentDir?: string;
@@ -138,7 +145,17 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
     return 2;
   }
   say(`started ${name} cluster=${setup.config.clusterName} transport=${setup.plan.kind} key=${setup.keySource} control=${opts.controlPath}`);
-  const onSignal = (sig: string): void => { say(`signal ${sig}: stopping`); finish(0); };
+  let stopping = false;
+  const onSignal = (sig: string): void => {
+    // First signal: a clean shutdown (resources move away first); a second one: leave at once.
+    if (stopping) { say(`signal ${sig}: stopping now`); finish(0); return; }
+    stopping = true;
+    say(`signal ${sig}: shutting down (resources move away first)`);
+    void node.shutdown({ timeoutMs: opts.shutdownTimeoutMs }).then(r => {
+      if (r.err) say(`shutdown ${JSON.stringify(r.val.message)}`);
+      finish(0);
+    });
+  };
   const onTerm = (): void => onSignal('SIGTERM');
   const onInt = (): void => onSignal('SIGINT');
   process.on('SIGTERM', onTerm);

@@ -121,10 +121,24 @@ export async function failoverScenario(opts: ProcClusterOptions, log: (msg: stri
     assert.match(text.stdout, new RegExp(`Online: \\[ ${all.join(' ')} \\]`));
     assert.match(text.stdout, new RegExp(`dummy\\s+\\(ocf:heartbeat:Dummy\\):\\s+Started ${newHolder}`));
 
-    // Graceful stop of one node: exit code 0, control socket removed.
-    const code = await c.terminate(survivors[1]!);
-    assert.equal(code, 0);
-    assert.ok(!existsSync(c.control(survivors[1]!)), 'a stopped node removes its control socket');
+    // SIGTERM to the node running the Dummy: a clean shutdown moves it away first, and nobody fences the node.
+    const stopAt = Date.now();
+    const code = await c.terminate(newHolder, 30_000);
+    assert.equal(code, 0, `clean shutdown exit code\n${diag(c)}`);
+    assert.ok(!existsSync(c.control(newHolder)), 'a stopped node removes its control socket');
+    const rest = all.filter(n => n !== newHolder);
+    let finalHolder = '';
+    assert.ok(await waitFor(async () => {
+      const ok = await agreed(c, rest, rest);
+      const p = placement(ok?.[0], 'dummy');
+      if (!ok || p.length !== 1 || !rest.includes(p[0]!)) return false;
+      finalHolder = p[0]!;
+      return true;
+    }, 20_000), `dummy did not move away from ${newHolder} on shutdown\n${diag(c)}`);
+    const after = (await c.status(rest[0]!))!;
+    assert.deepEqual(after.fenceHistory.filter(f => f.target === newHolder), [], 'a cleanly stopped node is not fenced');
+    assert.equal(after.nodes.find(n => n.name === newHolder)?.state, 'offline');
+    log(`${opts.transport}: clean shutdown of ${newHolder} moved dummy to ${finalHolder} in ${Date.now() - stopAt} ms`);
     return { formedMs, detectMs, recoverMs, rejoinMs };
   } finally {
     const groups = [...c.groups];
