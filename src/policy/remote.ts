@@ -70,7 +70,8 @@ export function assignConnectionsFirst(ctx: Ctx): void {
     const u = { ...n.u };
     if (conn.assigned !== null && conn.nextRole !== 'Stopped') {
       u.online = true;
-      if (u.unseen) u.unclean = false;
+      // A node fenced for its failed connection stays unclean.
+      if (u.unseen && !u.remoteRequiresReset) u.unclean = false;
     } else {
       u.shutdown = true;
     }
