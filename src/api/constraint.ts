@@ -60,6 +60,12 @@ export interface ColocationOptions {
   readonly withRscRole?: 'Started' | 'Promoted' | 'Unpromoted';
 }
 
+/**
+ * The CIB model's constraint type; the same name's value holds the builders,
+ * so `import { Constraint } from 'quorate'` gives both.
+ */
+export type Constraint = CibConstraint;
+
 /** Entry points of the constraint builders. */
 export const Constraint = {
   /** Prefer (score > 0) or avoid (score < 0) running `rsc` on `node`. */

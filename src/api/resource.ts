@@ -200,6 +200,12 @@ export class CloneBuilder implements ResourceBuilder {
   }
 }
 
+/**
+ * The CIB model's resource type; the same name's value holds the builders, so
+ * `import { Resource } from 'quorate'` gives both.
+ */
+export type Resource = CibResource;
+
 /** Entry points of the resource builders. */
 export const Resource = {
   /** A primitive run by an agent: `'ocf:heartbeat:Dummy'`, `'lsb:nginx'`, `'systemd:nginx'`. */
