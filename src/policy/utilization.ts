@@ -225,6 +225,11 @@ function allPrimitives(rs: PRsc[]): PRsc[] {
   return rs.flatMap((r) => (r.variant === 'primitive' ? [r] : allPrimitives(r.children)));
 }
 
+/** Managed primitives that define some utilization: only they get load orderings. */
+function loadedPrimitives(ctx: Ctx): PRsc[] {
+  return allPrimitives(ctx.top).filter((r) => r.managed && resourceDemand(ctx, r).size > 0);
+}
+
 /** Nodes a primitive may go to, by name (the load_stopped orderings' "then" side). */
 function allowedNodes(ctx: Ctx, r: PRsc): string[] {
   return [...r.allowed.keys()].filter((n) => ctx.nodes.has(n)).sort();
@@ -237,7 +242,7 @@ function allowedNodes(ctx: Ctx, r: PRsc): string[] {
  */
 export function createLoadStoppedActions(ctx: Ctx): void {
   if (!usesUtilization(ctx)) return;
-  for (const r of allPrimitives(ctx.top)) {
+  for (const r of loadedPrimitives(ctx)) {
     for (const n of r.u.runningOn) if (ctx.nodes.has(n)) loadStopped(ctx, n);
     for (const n of allowedNodes(ctx, r)) loadStopped(ctx, n);
   }
@@ -251,7 +256,7 @@ export function createLoadStoppedActions(ctx: Ctx): void {
  */
 export function createUtilizationOrders(ctx: Ctx): void {
   if (!usesUtilization(ctx)) return;
-  for (const r of allPrimitives(ctx.top)) {
+  for (const r of loadedPrimitives(ctx)) {
     for (const n of r.u.runningOn) {
       if (!ctx.nodes.has(n)) continue;
       const ls = loadStopped(ctx, n);
@@ -260,7 +265,9 @@ export function createUtilizationOrders(ctx: Ctx): void {
     for (const n of allowedNodes(ctx, r)) {
       const ls = loadStopped(ctx, n);
       for (const t of r.actions) {
-        if ((t.task === 'start' || t.task === 'migrate_to') && t.intervalMs === 0 && !t.probe && t.node === n) order(ctx, ls, t, {});
+        if (t.intervalMs !== 0 || t.probe) continue;
+        // A migration waits for room where the resource goes, not where migrate_to runs.
+        if ((t.task === 'start' && t.node === n) || (t.task === 'migrate_to' && r.assigned === n)) order(ctx, ls, t, {});
       }
     }
   }
