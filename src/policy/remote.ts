@@ -8,6 +8,7 @@
 import { INFINITY, primitivesOf, type Act, type Ctx, type OrderFlags, type PNode, type PRsc } from './model.js';
 import { order } from './actions.js';
 import { VARIANTS } from './variants.js';
+import { addColocation } from './colocation.js';
 
 /** A remote or guest node (a node whose resources run through a connection resource). */
 export function isRemoteOrGuest(n: PNode | undefined): boolean {
@@ -171,6 +172,7 @@ function containerOrdering(ctx: Ctx, a: Act, conn: PRsc, container: PRsc): void 
  * starts and before it stops (guests: after the container starts too).
  */
 export function orderRemoteConnectionActions(ctx: Ctx): void {
+  orderContainers(ctx);
   if (!ctx.nodeList.some(isRemoteOrGuest)) return;
   for (const a of [...ctx.actions]) {
     const r = a.rsc;
@@ -208,4 +210,74 @@ export function routerNode(ctx: Ctx, a: Act): string | undefined {
   const cls = taskClass(a);
   if ((cls === 'stop' || cls === 'demote') && began !== undefined) return began;
   return conn.assigned ?? began;
+}
+
+/** The guest connection whose node a resource's container makes (Pacemaker's pe__resource_contains_guest_node). */
+function guestConnectionIn(ctx: Ctx, container: PRsc): PRsc | undefined {
+  for (const n of ctx.nodeList) {
+    if (n.u.kind !== 'guest' || n.u.containerResource === undefined) continue;
+    if (n.u.containerResource === container.id || primitivesOf(container).some((p) => p.id === n.u.containerResource)) return connectionOf(ctx, n);
+  }
+  return undefined;
+}
+
+/** Resources with a `container`: what they are placed with (Pacemaker's container handling in native_internal_constraints). */
+type ContainerLink = { kind: 'guest-connection' | 'filler'; rsc: PRsc; container: PRsc } | { kind: 'on-remote'; rsc: PRsc; remote: PRsc };
+
+function containerLinks(ctx: Ctx): ContainerLink[] {
+  const out: ContainerLink[] = [];
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      const cid = r.u.container;
+      if (cid === undefined) continue;
+      const container = ctx.byId.get(cid);
+      if (!container || container === r) continue;
+      if (isConnection(r)) out.push({ kind: 'guest-connection', rsc: r, container });
+      else if (container.variant === 'primitive' && isConnection(container)) out.push({ kind: 'on-remote', rsc: r, remote: container });
+      else {
+        const remote = guestConnectionIn(ctx, container);
+        out.push(remote ? { kind: 'on-remote', rsc: r, remote } : { kind: 'filler', rsc: r, container });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Placement side of containers: a guest's container may not run on remote or guest
+ * nodes (no nested remotes); a resource whose container is a remote connection (or
+ * hosts a guest) runs only on that node; a guest connection or filler is colocated
+ * with its container (INFINITY). Runs after the configured colocations are unpacked.
+ */
+export function applyContainerPlacement(ctx: Ctx): void {
+  for (const l of containerLinks(ctx)) {
+    if (l.kind === 'on-remote') {
+      for (const [node] of l.rsc.allowed) {
+        const n = ctx.nodes.get(node);
+        if (!n || n.u.connectionResource !== l.remote.id) l.rsc.allowed.set(node, -INFINITY);
+      }
+      continue;
+    }
+    if (l.kind === 'guest-connection') {
+      for (const p of primitivesOf(l.container)) {
+        for (const n of ctx.nodeList) if (isRemoteOrGuest(n) && p.allowed.has(n.name)) p.allowed.set(n.name, -INFINITY);
+      }
+    }
+    addColocation(ctx, { id: 'resource-with-container', dependent: l.rsc, primary: l.container, score: INFINITY, influence: true });
+  }
+}
+
+/** Ordering side of containers: the container starts before, and stops after, its guest connection or filler. */
+function orderContainers(ctx: Ctx): void {
+  for (const l of containerLinks(ctx)) {
+    if (l.kind === 'on-remote') continue;
+    for (const cs of startsOf(l.container)) for (const rs of startsOf(l.rsc)) order(ctx, cs, rs, { impliesThen: true, runnableLeft: true });
+    for (const rs of stopsOf(l.rsc)) for (const cs of stopsOf(l.container)) order(ctx, rs, cs, { impliesFirst: true });
+    if (l.kind === 'guest-connection') {
+      for (const p of l.container.actions) {
+        if (!p.probe) continue;
+        for (const rs of stopsOf(l.rsc)) order(ctx, p, rs, {});
+      }
+    }
+  }
 }

@@ -21,7 +21,7 @@ import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
 import type { TransitionGraph } from './graph.js';
-import { assignConnectionsFirst, avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
+import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
 
 /** Options of {@link schedule}. */
@@ -48,6 +48,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   applyStickinessAndFailures(ctx);
   groupColocations(ctx);
   unpackColocations(ctx);
+  applyContainerPlacement(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
