@@ -115,10 +115,11 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
       for (const r of primitivesOf(top)) {
         const fencingNeeded = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
         for (const a of r.actions) {
-          if (a.task === 'stop' && a.kind === 'pseudo_event' && r.u.runningOn.includes(n.name)) {
+          // Only resources that need fencing wait for it (fence devices need just quorum).
+          if (a.task === 'stop' && a.kind === 'pseudo_event' && r.u.runningOn.includes(n.name) && fencingNeeded) {
             order(ctx, fence, a, { impliesThen: true });
             // The collective's stop follows the fencing too.
-            if (top !== r && top.variant === 'group') order(ctx, fence, top.actions.find((x) => x.task === 'stop'), {});
+            if (top !== r) order(ctx, fence, top.actions.find((x) => x.task === 'stop'), {});
           }
           if (a.task !== 'start') continue;
           if (fencingNeeded || (r.allowed.has(n.name) && !knownOn(r, n.name))) order(ctx, fence, a, {});
