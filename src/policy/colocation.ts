@@ -135,17 +135,21 @@ export function anyAvailable(ctx: Ctx, nodes: Map<string, number>): boolean {
   return false;
 }
 
-function bestMatching(ctx: Ctx, r: PRsc, attr: string, value: string | undefined): number {
-  let best = -INFINITY;
-  for (const [name, w] of r.allowed) {
-    if (w > best && nodeAvailable(ctx.nodes.get(name)) && ctx.nodes.get(name)?.u.attributes[attr] === value) best = w;
-  }
-  return best;
-}
-
+/**
+ * Adds to each node of `nodes` r's best score among the available nodes sharing that
+ * node's `attr` value (−∞ when none). The best per value is found in one pass over
+ * r's nodes, not one per node of `nodes`.
+ */
 function addMatching(ctx: Ctx, nodes: Map<string, number>, r: PRsc, attr: string, factor: number): void {
+  const bestByValue = new Map<string | undefined, number>();
+  for (const [name, w] of r.allowed) {
+    const n = ctx.nodes.get(name);
+    if (!nodeAvailable(n)) continue;
+    const v = n?.u.attributes[attr];
+    if (w > (bestByValue.get(v) ?? -INFINITY)) bestByValue.set(v, w);
+  }
   for (const [name, w] of nodes) {
-    const score = bestMatching(ctx, r, attr, ctx.nodes.get(name)?.u.attributes[attr]);
+    const score = bestByValue.get(ctx.nodes.get(name)?.u.attributes[attr]) ?? -INFINITY;
     if (factor < 0 && score < 0) continue;
     const f = factor * score;
     let weight = Math.trunc(f < 0 ? f - 0.5 : f + 0.5);
