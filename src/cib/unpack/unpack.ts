@@ -59,6 +59,8 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RuleP
     nodeCount: () => nodes.length,
   };
   const resources: UnpackedResource[] = [];
+  // Guest connections are generated after every configured resource (as Pacemaker appends them).
+  const guestConnections: UnpackedResource[] = [];
   for (const res of cib.configuration.resources) {
     const r = buildResource(tree, res, opts.maintenanceMode);
     resources.push(r);
@@ -66,14 +68,21 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RuleP
     for (const x of walk(r)) {
       const rn = x.meta['remote-node'];
       if (x.variant === 'primitive' && rn) {
+        // The container's own wishes (target-role, remote-* options) are not the connection's.
+        const meta: Record<string, string> = { ...x.meta, container: x.id };
+        for (const k of ['target-role', 'remote-node', 'remote-port', 'remote-addr', 'remote-connect-timeout', 'remote-allow-migrate']) delete meta[k];
+        if (x.meta['remote-allow-migrate'] !== undefined) meta['allow-migrate'] = x.meta['remote-allow-migrate'];
+        const op = (name: string, interval: string, timeout: string): Primitive['ops'][number] =>
+          ({ id: `${rn}-${name}-interval-${interval}`, name, interval, timeout, meta: [], instance: [] });
+        const ops = [op('monitor', '30s', '30s'), op('start', '0', x.meta['remote-connect-timeout'] ?? '60s')];
         const conn = newResource({
           id: rn, baseId: rn, variant: 'primitive', config: x.config as Primitive,
-          meta: { ...x.meta, container: x.id }, params: {}, class: 'ocf', provider: 'pacemaker', type: 'remote',
+          meta, params: {}, class: 'ocf', provider: 'pacemaker', type: 'remote', ops,
         }, opts.maintenanceMode);
         conn.internal = true;
         conn.remoteNode = rn;
         conn.container = x.id;
-        resources.push(conn);
+        guestConnections.push(conn);
       }
       if (x.variant === 'primitive' && x.class === 'ocf' && x.provider === 'pacemaker' && x.type === 'remote') x.remoteNode = x.id;
     }
@@ -88,6 +97,7 @@ export function unpackCluster(cib: Cib, options: UnpackOptions, ruleOkIn?: RuleP
       n.containerResource = rep.container.id;
     }
   }
+  resources.push(...guestConnections);
   nodes.sort((a, b) => compareNames(a.name, b.name));
   // Pacemaker keeps top-level resources sorted by priority (stable).
   resources.sort((a, b) => b.priority - a.priority);
