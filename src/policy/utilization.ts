@@ -131,6 +131,7 @@ function hasEnough(ctx: Ctx, node: string, need: Utilization): boolean {
 }
 
 const isClone = (r: PRsc | undefined): boolean => r?.variant === 'clone';
+const groupColocated = (g: PRsc): boolean => !/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true');
 
 /**
  * Resources that must end up on the same node as `r`: followed along mandatory
@@ -139,19 +140,27 @@ const isClone = (r: PRsc | undefined): boolean => r?.variant === 'clone';
 export function colocatedResources(r: PRsc, orig: PRsc = r, list: PRsc[] = []): PRsc[] {
   if (list.includes(r)) return list;
   if (r.variant === 'group' && r.children.length) {
-    for (const m of r.children) colocatedResources(m, orig, list);
+    // Members of a colocated (or cloned) group all count; otherwise the first stands for it.
+    const members = groupColocated(r) || isClone(r.parent) ? r.children : r.children.slice(0, 1);
+    for (const m of members) colocatedResources(m, orig, list);
     return list;
   }
   list.push(r);
-  for (const c of r.withPrimaries) {
+  // A primitive's colocations include those of the collective resources holding it.
+  const holders: PRsc[] = [r];
+  if (r.variant === 'primitive') for (let p = r.parent; p; p = p.parent) holders.push(p);
+  const withPrimaries = holders.flatMap((h) => h.withPrimaries);
+  for (const c of withPrimaries) {
     if (c.primary === orig || c.score < INFINITY || c.dependentRole || c.primaryRole) continue;
     colocatedResources(c.primary, orig, list);
   }
-  for (const c of r.withDependents) {
-    if (c.dependent === orig || c.score < INFINITY || c.dependentRole || c.primaryRole) continue;
-    // A clone cannot be sure where a non-clone dependent goes.
-    if (isClone(r) && !isClone(c.dependent)) continue;
-    colocatedResources(c.dependent, orig, list);
+  for (const h of holders) {
+    for (const c of h.withDependents) {
+      if (c.dependent === orig || c.score < INFINITY || c.dependentRole || c.primaryRole) continue;
+      // A clone cannot be sure whether a non-clone dependent goes with a given instance.
+      if (isClone(h) && !isClone(c.dependent)) continue;
+      colocatedResources(c.dependent, orig, list);
+    }
   }
   return list;
 }
@@ -162,8 +171,8 @@ function addDemand(ctx: Ctx, r: PRsc, all: PRsc[], into: Utilization): void {
   if (r.variant === 'primitive') {
     add(into, resourceDemand(ctx, r));
   } else if (r.variant === 'group') {
-    const colocated = !/^(false|no|off|0)$/i.test(r.u.meta['collocated'] ?? 'true');
-    const members = colocated && all.includes(r) ? r.children : r.children.slice(0, 1);
+    // A colocated (or cloned) group's members all go to one node.
+    const members = groupColocated(r) || isClone(r.parent) ? r.children : r.children.slice(0, 1);
     for (const m of members) if (m.provisional && !all.includes(m)) addDemand(ctx, m, all, into);
   } else if (r.variant === 'clone') {
     let existing = false;
@@ -267,7 +276,7 @@ export function createUtilizationOrders(ctx: Ctx): void {
       for (const t of r.actions) {
         if (t.intervalMs !== 0 || t.probe) continue;
         // A migration waits for room where the resource goes, not where migrate_to runs.
-        if ((t.task === 'start' && t.node === n) || (t.task === 'migrate_to' && r.assigned === n)) order(ctx, ls, t, {});
+        if ((t.task === 'start' && (t.node ?? (t.kind === 'pseudo_event' ? r.assigned : undefined)) === n) || (t.task === 'migrate_to' && r.assigned === n)) order(ctx, ls, t, {});
       }
     }
   }
