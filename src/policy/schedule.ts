@@ -20,6 +20,7 @@ import { createLoadStoppedActions, createUtilizationOrders } from './utilization
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
+import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
 import type { TransitionGraph } from './graph.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
@@ -61,6 +62,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   clearOrphanFailcounts(ctx);
   for (const r of ctx.top) VARIANTS[r.variant].createActions(ctx, r);
   settleDefinitionChanges(ctx, changed);
+  applyMigrations(ctx);
   for (const r of ctx.top) VARIANTS[r.variant].internalOrders(ctx, r);
   createUtilizationOrders(ctx);
   applyQuorumPolicy(ctx);
@@ -69,11 +71,13 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
   applyOrderConstraints(ctx);
+  orderMigrationEquivalents(ctx);
   applyAntiColocationOrders(ctx);
   orderProbesBeforeStopDependents(ctx);
   orderProbesBeforeRestarts(ctx);
   propagate(ctx);
   cancelSupersededReloads(ctx);
+  settleMigrations(ctx);
   createNotifications(ctx);
   const { graph } = buildGraph(ctx);
   return { graph, scores: [...ctx.scoreLines].sort(), ctx };

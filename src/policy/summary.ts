@@ -35,6 +35,9 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
     return [];
   }
   const from = cur[0]!;
+  // Live migration (migration.ts): migrate_from on the target.
+  const migrateFrom = r.actions.find((a) => a.task === 'migrate_from' && inGraph(a));
+  if (migrateFrom) return [line('Migrate', r.id, `${r.u.partialMigration?.stage === 'migrate_to' ? r.u.partialMigration.source : from} -> ${migrateFrom.node}`)];
   if (start && start.kind === 'pseudo_event') return [r.u.failed ? line('Recover', r.id, next!, r.reason) : line('Restart', r.id, next!)];
   if (start && stops.length) {
     if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${from} -> ${next}`)];

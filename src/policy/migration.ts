@@ -1,0 +1,191 @@
+/**
+ * Live migration (Pacemaker 2.1.5 pcmk_sched_migration.c): a primitive with
+ * allow-migrate=true that moves is migrated instead of restarted — migrate_to on
+ * the source, migrate_from on the target, then the source's stop and a pseudo start.
+ * A partial migration (migrate_to done) continues with migrate_from when the target
+ * is still the chosen node; otherwise the resource is stopped on both and started.
+ * @module
+ */
+import { isTrue } from '../cib/values.js';
+import { order, rscAction } from './actions.js';
+import { primitivesOf, type Act, type Ctx, type Order, type PRsc } from './model.js';
+
+/** Resources migrating in a context's transition. */
+const MIGRATING = new WeakMap<Ctx, Set<PRsc>>();
+
+/** Is `r` being live-migrated in this transition? */
+export function isMigrating(ctx: Ctx, r: PRsc): boolean {
+  return MIGRATING.get(ctx)?.has(r) ?? false;
+}
+
+/** The source and target of a migration of `r` in this transition, if any. */
+export interface MigrationPlan {
+  readonly source: string;
+  readonly target: string;
+  /** migrate_to already done: only migrate_from remains. */
+  readonly partial: boolean;
+}
+
+/** pcmk__rsc_can_migrate, plus the rule that group members restart rather than migrate. */
+export function canMigrate(ctx: Ctx, r: PRsc, source: string): boolean {
+  if (r.variant !== 'primitive' || !isTrue(r.u.meta['allow-migrate'] ?? 'false')) return false;
+  if (r.parent?.variant === 'group') return false;
+  if (!r.managed || r.u.failed || r.u.pendingTask === 'start') return false;
+  const n = ctx.nodes.get(source);
+  if (!n || n.u.unclean) return false;
+  return r.nextRole !== 'Promoted';
+}
+
+/** Decides whether and how `r` migrates (pcmk__primitive_create_actions). */
+export function migrationPlan(ctx: Ctx, r: PRsc): MigrationPlan | undefined {
+  const next = r.assigned;
+  if (next === null) return undefined;
+  const pm = r.u.partialMigration;
+  const cur = r.u.runningOn;
+  if (pm && pm.stage === 'migrate_to') {
+    // Continue only towards the same target, active exactly on source and target.
+    if (cur.length === 2 && cur.includes(pm.source) && cur.includes(pm.target) && next === pm.target && canMigrate(ctx, r, pm.source)) {
+      return { source: pm.source, target: pm.target, partial: true };
+    }
+    return undefined;
+  }
+  if (cur.length !== 1) return undefined;
+  const source = cur[0]!;
+  if (source === next || !canMigrate(ctx, r, source)) return undefined;
+  return { source, target: next, partial: false };
+}
+
+function replaceInOrders(ctx: Ctx, from: Act, to: Act | undefined): void {
+  const orders = ctx.orders as Order[];
+  for (let i = orders.length - 1; i >= 0; i--) {
+    const o = orders[i]!;
+    if (o.first !== from && o.then !== from) continue;
+    if (!to) { orders.splice(i, 1); continue; }
+    orders[i] = { ...o, first: o.first === from ? to : o.first, then: o.then === from ? to : o.then };
+  }
+}
+
+function dropAction(ctx: Ctx, r: PRsc, a: Act): void {
+  const i = r.actions.indexOf(a);
+  if (i >= 0) r.actions.splice(i, 1);
+  const j = ctx.actions.indexOf(a);
+  if (j >= 0) ctx.actions.splice(j, 1);
+}
+
+function migrationMeta(a: Act, plan: MigrationPlan, pending: boolean): void {
+  a.attrs['CRM_meta_migrate_source'] = plan.source;
+  a.attrs['CRM_meta_migrate_target'] = plan.target;
+  if (pending) a.attrs['CRM_meta_record_pending'] = 'true';
+}
+
+/** Turns one resource's move into a migration. */
+function migrate(ctx: Ctx, r: PRsc, plan: MigrationPlan): void {
+  const start = r.actions.find((a) => a.task === 'start' && a.intervalMs === 0 && a.node === plan.target && a.kind === 'rsc_op');
+  const stop = r.actions.find((a) => a.task === 'stop' && a.node === plan.source);
+  if (!start || !stop || !start.runnable) return;
+  if (plan.partial) {
+    // The target already runs it: no stop there (the migration is in progress).
+    const targetStop = r.actions.find((a) => a.task === 'stop' && a.node === plan.target);
+    if (targetStop) { replaceInOrders(ctx, targetStop, undefined); dropAction(ctx, r, targetStop); }
+  }
+  // The start becomes a pseudo action standing for the migration's completion.
+  dropAction(ctx, r, start);
+  const pseudo = rscAction(ctx, r, 'start', 0, undefined, { optional: false, pseudo: true });
+  replaceInOrders(ctx, start, pseudo);
+  if (start.reason) pseudo.reason = start.reason;
+  let migrateTo: Act | undefined;
+  if (!plan.partial) {
+    migrateTo = rscAction(ctx, r, 'migrate_to', 0, plan.source, { optional: false });
+    migrationMeta(migrateTo, plan, r.u.remoteNode === undefined);
+  }
+  const migrateFrom = rscAction(ctx, r, 'migrate_from', 0, plan.target, { optional: false });
+  migrationMeta(migrateFrom, plan, false);
+  // Probe -> migrate_to -> migrate_from -> stop -> start.
+  for (const p of r.actions) if (p.probe) order(ctx, p, migrateTo ?? migrateFrom, {});
+  if (migrateTo) order(ctx, migrateTo, migrateFrom, { impliesFirst: true });
+  order(ctx, migrateFrom, stop, { impliesFirst: true });
+  order(ctx, migrateFrom, pseudo, {});
+  let set = MIGRATING.get(ctx);
+  if (!set) MIGRATING.set(ctx, (set = new Set()));
+  set.add(r);
+}
+
+/** Stage (after createActions): migrations instead of stop/start for moving migratable primitives. */
+export function applyMigrations(ctx: Ctx): void {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      const plan = migrationPlan(ctx, r);
+      if (plan) migrate(ctx, r, plan);
+    }
+  }
+}
+
+function actionOf(r: PRsc, task: string): Act | undefined {
+  return r.actions.find((a) => a.task === task && a.intervalMs === 0);
+}
+
+/**
+ * Stage (after order constraints): orderings between a migrating resource and
+ * another carry over to the migration actions (pcmk__order_migration_equivalents).
+ */
+export function orderMigrationEquivalents(ctx: Ctx): void {
+  if (!MIGRATING.get(ctx)?.size) return;
+  for (const o of [...ctx.orders]) {
+    const fr = o.first.rsc, tr = o.then.rsc;
+    if (!fr || !tr || fr === tr || o.flags.noGraph) continue;
+    const fm = isMigrating(ctx, fr), tm = isMigrating(ctx, tr);
+    if (!fm && !tm) continue;
+    const bothStart = o.first.task === 'start' && o.then.task === 'start';
+    const bothStop = o.first.task === 'stop' && o.then.task === 'stop';
+    if (!bothStart && !bothStop) continue;
+    if (fm && tm) {
+      if (bothStart) order(ctx, actionOf(fr, 'migrate_from'), actionOf(tr, 'migrate_to') ?? actionOf(tr, 'migrate_from'), {});
+      else order(ctx, actionOf(tr, 'migrate_from'), actionOf(fr, 'migrate_to') ?? actionOf(fr, 'migrate_from'), {});
+    }
+    if (tm) {
+      // first start (or stop) then B's migration.
+      order(ctx, o.first, actionOf(tr, 'migrate_to') ?? actionOf(tr, 'migrate_from'), {});
+    } else if (fm) {
+      if (bothStart) order(ctx, actionOf(fr, 'migrate_from'), o.then, {});
+      else order(ctx, actionOf(fr, 'migrate_to') ?? actionOf(fr, 'migrate_from'), o.then, {});
+    }
+  }
+}
+
+function isMandatory(o: Order): boolean {
+  return o.flags.impliesThen === true || o.flags.runnableLeft === true;
+}
+
+/** Reverts a migration to a plain start on the target (the move becomes a restart). */
+function revert(ctx: Ctx, r: PRsc, pseudo: Act, migrateOps: Act[]): void {
+  for (const m of migrateOps) { replaceInOrders(ctx, m, undefined); dropAction(ctx, r, m); }
+  dropAction(ctx, r, pseudo);
+  const start = rscAction(ctx, r, 'start', 0, r.assigned!, { optional: false });
+  start.runnable = pseudo.runnable;
+  if (pseudo.reason) start.reason = pseudo.reason;
+  replaceInOrders(ctx, pseudo, start);
+  MIGRATING.get(ctx)?.delete(r);
+}
+
+/**
+ * Stage (after propagation): a migration whose start cannot run is no migration
+ * (the resource only stops); one that must wait for another resource's required,
+ * non-migrating start restarts instead of migrating.
+ */
+export function settleMigrations(ctx: Ctx): void {
+  const set = MIGRATING.get(ctx);
+  if (!set?.size) return;
+  for (const r of [...set]) {
+    const pseudo = r.actions.find((a) => a.task === 'start' && a.kind === 'pseudo_event');
+    const migrateOps = r.actions.filter((a) => a.task === 'migrate_to' || a.task === 'migrate_from');
+    if (!pseudo) continue;
+    if (!pseudo.runnable) {
+      for (const m of migrateOps) { replaceInOrders(ctx, m, undefined); dropAction(ctx, r, m); }
+      set.delete(r);
+      continue;
+    }
+    const blocked = ctx.orders.some((o) => o.then === pseudo && isMandatory(o) && o.first.task === 'start' && o.first.rsc !== undefined
+      && o.first.rsc !== r && !o.first.optional && !(o.first.kind === 'pseudo_event' && isMigrating(ctx, o.first.rsc)));
+    if (blocked) revert(ctx, r, pseudo, migrateOps);
+  }
+}
