@@ -49,6 +49,12 @@ export function skipRemoteProbe(ctx: Ctx, r: PRsc, node: string): boolean {
   if (!isRemoteOrGuest(n)) return false;
   if (r.u.class === 'stonith' || isConnection(r)) return true;
   if (n!.u.kind === 'guest') {
+    // Nothing can be running inside a container that is stopped, failed or about to stop or move.
+    const cont = n!.u.containerResource !== undefined ? ctx.byId.get(n!.u.containerResource) : undefined;
+    if (cont) {
+      const cur = cont.u.runningOn[0];
+      if (cur === undefined || cont.u.failed || cont.assigned !== cur) return true;
+    }
     for (const g of ctx.nodeList) {
       if (g.u.kind === 'guest' && g.u.containerResource !== undefined && g.u.containerResource === r.id) return true;
     }
