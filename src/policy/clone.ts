@@ -295,6 +295,11 @@ export function skipCloneProbe(r: PRsc, node: string): boolean {
 
 // ---------------------------------------------------------------- graph names
 
+/** A stop or demote made a pseudo action because its node is fenced: it keeps the operation's name. */
+function impliedByFencing(a: Act): boolean {
+  return a.kind === 'pseudo_event' && (a.task === 'stop' || a.task === 'demote') && (a.rsc?.u.runningOn.length ?? 0) > 0;
+}
+
 /** Graph key and resource ids of an instance action (operation_key, primitive id/long-id). */
 export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; longId?: string; runAs?: string } {
   const r = a.rsc;
@@ -302,7 +307,7 @@ export function graphNames(ctx: Ctx, a: Act): { key?: string; rscId?: string; lo
   const hist = historyName(ctx, r);
   const unique = cloneData(cloneOf(r)!).unique;
   const out: { key?: string; rscId?: string; longId?: string; runAs?: string } = {};
-  if (hist !== undefined && a.kind === 'rsc_op' && a.task !== 'notify') out.key = `${hist}_${a.task === 'cancel' ? 'monitor' : a.task}_${a.intervalMs}`;
+  if (hist !== undefined && (a.kind === 'rsc_op' || impliedByFencing(a)) && a.task !== 'notify') out.key = `${hist}_${a.task === 'cancel' ? 'monitor' : a.task}_${a.intervalMs}`;
   if (!unique) {
     out.rscId = r.u.baseId;
     // long-id: the history's name when it is not the plain id, else the instance id.
