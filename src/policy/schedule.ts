@@ -8,7 +8,7 @@ import type { UnpackedCluster } from '../cib/unpack/types.js';
 import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
 import { applyTickets } from './tickets.js';
-import { applyStickinessAndFailures, precreateActiveMonitors, precreateFailedStops } from './failures.js';
+import { applyStickinessAndFailures, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
 import { assignResources } from './assign.js';
 import { VARIANTS } from './variants.js';
@@ -16,6 +16,7 @@ import { createProbes, orderProbes } from './probes.js';
 import { applyQuorumPolicy, scheduleFencingAndShutdown } from './fencing.js';
 import { applyAntiColocationOrders, applyOrderConstraints, orderProbesBeforeStopDependents, orderProbesBeforeRestarts, propagate } from './ordering.js';
 import { buildGraph } from './graphBuild.js';
+import { precreateActiveRecurring } from './activeOps.js';
 import { createLoadStoppedActions, createUtilizationOrders } from './utilization.js';
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
@@ -54,7 +55,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
   assignResources(ctx);
-  precreateActiveMonitors(ctx);
+  precreateActiveRecurring(ctx);
   cancelUnconfiguredRecurring(ctx);
   precreateFailedStops(ctx);
   createOrphanDeletes(ctx);
@@ -80,6 +81,9 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   settleMigrations(ctx);
   createNotifications(ctx);
   const { graph } = buildGraph(ctx);
-  return { graph, scores: [...ctx.scoreLines].sort(), ctx };
+  // Sorting ~100k score lines costs as much as a stage: done when they are first read.
+  const lines = ctx.scoreLines.slice();
+  let scores: string[] | undefined;
+  return { graph, get scores(): string[] { return (scores ??= lines.sort()); }, ctx };
 }
 export type { Cib };
