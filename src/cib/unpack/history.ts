@@ -26,8 +26,12 @@ const ON_FAIL_ORDER: Record<OnFail, number> = {
 export function targetRc(op: LrmRscOp): number {
   const key = op.transitionKey ?? op.transitionMagic?.split(';')[1];
   if (!key) return -1;
-  const f = key.split(':');
-  const n = Number.parseInt(f[2] ?? '', 10);
+  // The third ':'-separated field, without splitting the whole key (this runs for every op).
+  const a = key.indexOf(':');
+  const b = a < 0 ? -1 : key.indexOf(':', a + 1);
+  if (b < 0) return -1;
+  const c = key.indexOf(':', b + 1);
+  const n = Number.parseInt(c < 0 ? key.slice(b + 1) : key.slice(b + 1, c), 10);
   return Number.isFinite(n) ? n : -1;
 }
 
@@ -280,4 +284,27 @@ function opFailure(
   if (probe && rc === 5) st.role = 'Stopped';
   else if (ROLE_ORDER[st.role] < ROLE_ORDER.Started) setActive(rsc, st);
   if (strategy === 'stop') st.nextRole = 'Stopped';
+}
+
+/**
+ * The recurring operations still active on a node, from its sorted history: only
+ * those recorded after the resource last started there (a start or migrate_from, or
+ * failing that a promote/demote or a successful monitor after the last stop), and
+ * none when it was stopped since. An older monitor died with the instance it watched.
+ */
+export function activeRecurring(sorted: readonly LrmRscOp[]): LrmRscOp[] {
+  let start = -1;
+  let stop = -1;
+  let impliedByMonitor = -1;
+  let impliedByRole = -1;
+  sorted.forEach((op, i) => {
+    if (op.operation === 'stop' && op.opStatus === 0) stop = i;
+    else if (op.operation === 'start' || op.operation === 'migrate_from') start = i;
+    else if (impliedByMonitor <= stop && op.operation === 'monitor') {
+      if (op.rcCode === 0 || op.rcCode === 8) impliedByMonitor = i;
+    } else if (op.operation === 'promote' || op.operation === 'demote') impliedByRole = i;
+  });
+  if (start === -1) start = impliedByRole !== -1 ? impliedByRole : impliedByMonitor;
+  if (start < stop) return [];
+  return sorted.filter((op, i) => i >= start && op.interval > 0 && op.opStatus !== 1);
 }

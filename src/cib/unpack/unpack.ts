@@ -9,7 +9,7 @@ import { cibRulePredicate, flattenSets, type RulePredicate } from './nvs.js';
 import { unpackOptions } from './options.js';
 import { compareNames, configuredNodes, determineOnline, markUnclean, newNode, remoteNodesFrom } from './nodes.js';
 import { addCloneInstance, buildResource, newResource, ROLE_ORDER, topOf, walk, type TreeContext } from './tree.js';
-import { replay, sortOps, type FailPolicy } from './history.js';
+import { activeRecurring, replay, sortOps, type FailPolicy } from './history.js';
 import { replicaOnNode } from './bundle.js';
 import { migrateFromFailure, migrateToFailure, migrateToSuccess, type MigrationWorld } from './migration.js';
 import type { ClusterOptions, UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
@@ -387,7 +387,7 @@ function unpackLrmResource(ctx: Ctx, node: UnpackedNode, lr: LrmResource): void 
   const last = sorted[sorted.length - 1];
   rsc.history[node.name] = {
     node: node.name, ops: sorted, lastOp: last, role, lastFailure: st.lastFailure,
-    lastStart: [...sorted].reverse().find((o) => (o.operation === 'start' || o.operation === 'migrate_from') && o.rcCode === 0 && o.opStatus === 0),
+    lastStart: sorted.findLast((o) => (o.operation === 'start' || o.operation === 'migrate_from') && o.rcCode === 0 && o.opStatus === 0),
     recurring: Object.fromEntries(sorted.filter((o) => o.interval > 0).map((o) => [`${o.operation}_${o.interval}`, o])),
     pending: sorted.filter((o) => o.opStatus === -1),
     probed: sorted.some((o) => o.operation === 'monitor' && o.interval === 0),
