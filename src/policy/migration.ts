@@ -26,10 +26,9 @@ export interface MigrationPlan {
   readonly partial: boolean;
 }
 
-/** pcmk__rsc_can_migrate, plus the rule that group members restart rather than migrate. */
+/** pcmk__rsc_can_migrate. */
 export function canMigrate(ctx: Ctx, r: PRsc, source: string): boolean {
   if (r.variant !== 'primitive' || !isTrue(r.u.meta['allow-migrate'] ?? 'false')) return false;
-  if (r.parent?.variant === 'group') return false;
   if (!r.managed || r.u.failed || r.u.pendingTask === 'start') return false;
   const n = ctx.nodes.get(source);
   if (!n || n.u.unclean) return false;
@@ -124,30 +123,48 @@ function actionOf(r: PRsc, task: string): Act | undefined {
   return r.actions.find((a) => a.task === task && a.intervalMs === 0);
 }
 
+function baseTask(a: Act): string {
+  // A collective's completion pseudo-actions stand for its start and stop.
+  return a.task === 'running' ? 'start' : a.task === 'stopped' ? 'stop' : a.task;
+}
+
+function related(a: PRsc, b: PRsc): boolean {
+  for (let p = a.parent; p; p = p.parent) if (p === b) return true;
+  for (let p = b.parent; p; p = p.parent) if (p === a) return true;
+  return false;
+}
+
 /**
  * Stage (after order constraints): orderings between a migrating resource and
  * another carry over to the migration actions (pcmk__order_migration_equivalents).
+ * An ordering whose first side is itself part of a migration binds nothing more
+ * (pe_order_apply_first_non_migratable), and a migration's pseudo start or
+ * source stop does not force the other side to restart.
  */
 export function orderMigrationEquivalents(ctx: Ctx): void {
   if (!MIGRATING.get(ctx)?.size) return;
-  for (const o of [...ctx.orders]) {
+  const orders = ctx.orders as Order[];
+  for (let i = 0, n = orders.length; i < n; i++) {
+    const o = orders[i]!;
     const fr = o.first.rsc, tr = o.then.rsc;
-    if (!fr || !tr || fr === tr || o.flags.noGraph) continue;
+    if (!fr || !tr || fr === tr || related(fr, tr) || o.flags.noGraph) continue;
     const fm = isMigrating(ctx, fr), tm = isMigrating(ctx, tr);
     if (!fm && !tm) continue;
-    const bothStart = o.first.task === 'start' && o.then.task === 'start';
-    const bothStop = o.first.task === 'stop' && o.then.task === 'stop';
-    if (!bothStart && !bothStop) continue;
-    if (fm && tm) {
-      if (bothStart) order(ctx, actionOf(fr, 'migrate_from'), actionOf(tr, 'migrate_to') ?? actionOf(tr, 'migrate_from'), {});
-      else order(ctx, actionOf(tr, 'migrate_from'), actionOf(fr, 'migrate_to') ?? actionOf(fr, 'migrate_from'), {});
+    const ft = baseTask(o.first), tt = baseTask(o.then);
+    if (fm && o.first.kind === 'pseudo_event' && o.first.task === 'start' && o.flags.impliesThen) {
+      const { impliesThen: _drop, ...flags } = o.flags;
+      orders[i] = { ...o, flags };
     }
-    if (tm) {
-      // first start (or stop) then B's migration.
-      order(ctx, o.first, actionOf(tr, 'migrate_to') ?? actionOf(tr, 'migrate_from'), {});
-    } else if (fm) {
-      if (bothStart) order(ctx, actionOf(fr, 'migrate_from'), o.then, {});
-      else order(ctx, actionOf(fr, 'migrate_to') ?? actionOf(fr, 'migrate_from'), o.then, {});
+    if (tm && o.then.task === 'stop' && o.flags.impliesFirst) {
+      const { impliesFirst: _drop, ...flags } = orders[i]!.flags;
+      orders[i] = { ...orders[i]!, flags };
+    }
+    if (ft === 'start' && tt === 'start') {
+      if (fm && tm) order(ctx, actionOf(fr, 'migrate_from'), actionOf(tr, 'migrate_to'), {});
+      else if (tm) order(ctx, o.first, actionOf(tr, 'migrate_to'), {});
+    } else if (tm && !fm && ft === 'stop' && tt === 'stop') {
+      order(ctx, o.first, actionOf(tr, 'migrate_to'), {});
+      if (!actionOf(tr, 'migrate_to')) order(ctx, o.first, actionOf(tr, 'migrate_from'), {});
     }
   }
 }
