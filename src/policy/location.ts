@@ -72,7 +72,7 @@ function targets(ctx: Ctx, c: LocationConstraint): PRsc[] {
 }
 
 /** Applies one node score to a resource and, for groups, to its members (first in full, others 0). */
-function applyToTree(r: PRsc, node: string, score: number): void {
+export function applyToTree(r: PRsc, node: string, score: number): void {
   resourceLocation(r, node, score);
   // Clones pass the full score to every instance; groups to the first member only.
   r.children.forEach((c, i) => applyToTree(c, node, i === 0 || r.variant === 'clone' ? score : 0));

@@ -7,6 +7,7 @@ import type { Cib } from '../cib/types.js';
 import type { UnpackedCluster } from '../cib/unpack/types.js';
 import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
+import { applyNodeHealth } from './health.js';
 import { applyTickets } from './tickets.js';
 import { applyStickinessAndFailures, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
@@ -45,6 +46,7 @@ export interface ScheduleResult {
 export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   const ctx = buildContext(cluster);
   applyLocations(ctx);
+  applyNodeHealth(ctx);
   avoidRemoteNodes(ctx);
   applyTickets(ctx);
   applyStickinessAndFailures(ctx);
