@@ -80,7 +80,8 @@ function createActions(ctx: Ctx, r: PRsc): void {
     // Unmanaged: actions exist only so orderings can see they cannot run.
     for (const n of cur) {
       rscAction(ctx, r, 'stop', 0, n, { optional: true }).runnable = false;
-      rscAction(ctx, r, 'start', 0, n, { optional: true }).runnable = false;
+      // A blocked resource gets no recurring actions, so no start either (pcmk__create_recurring_actions).
+      if (!r.u.blocked) rscAction(ctx, r, 'start', 0, n, { optional: true }).runnable = false;
     }
     return;
   }

@@ -366,6 +366,8 @@ function roleActions(ctx: Ctx, p: PRsc): void {
     if (start) order(ctx, start, promote, { runnableLeft: true });
     if (demote) order(ctx, demote, promote, {});
   }
+  // A blocked resource gets no recurring actions (pcmk__create_recurring_actions).
+  if (p.u.blocked) return;
   // Role-specific recurring monitors. Ops sharing name and interval are a configuration error: all are ignored (is_op_dup).
   const perInterval = new Map<number, number>();
   for (const op of p.u.ops) if (op.name === 'monitor') perInterval.set(ms(op.interval), (perInterval.get(ms(op.interval)) ?? 0) + 1);

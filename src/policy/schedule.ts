@@ -24,7 +24,7 @@ import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
 import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
 import type { TransitionGraph } from './graph.js';
-import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, orderRemoteConnectionActions } from './remote.js';
+import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
 
 /** Options of {@link schedule}. */
@@ -71,6 +71,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   applyQuorumPolicy(ctx);
   orderRemoteConnectionActions(ctx);
   scheduleFencingAndShutdown(ctx);
+  fenceGuests(ctx);
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
   applyOrderConstraints(ctx);

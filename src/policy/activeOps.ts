@@ -1,0 +1,80 @@
+/**
+ * Which recurring operations a resource's history says are still active on a
+ * node (Pacemaker's calculate_active_ops / process_recurring): those recorded
+ * after the last start (or, without one, the last promote/demote, or else the
+ * first successful monitor after the last stop), not older, not pending.
+ * @module
+ */
+import type { LrmRscOp } from '../cib/types.js';
+import type { NodeHistory } from '../cib/unpack/types.js';
+import type { Ctx, PRsc } from './model.js';
+import { primitivesOf } from './model.js';
+import { rscAction } from './actions.js';
+
+/** Indexes of the last start and last stop in a call-id-sorted history (calculate_active_ops). */
+function startStopIndex(ops: readonly LrmRscOp[]): { start: number; stop: number } {
+  let stop = -1, start = -1, impliedMonitor = -1, impliedClone = -1;
+  ops.forEach((op, i) => {
+    if (op.operation === 'stop' && op.opStatus === 0) stop = i;
+    else if (op.operation === 'start' || op.operation === 'migrate_from') start = i;
+    else if (impliedMonitor <= stop && op.operation === 'monitor') {
+      if (op.rcCode === 0 || op.rcCode === 8) impliedMonitor = i;
+    } else if (op.operation === 'promote' || op.operation === 'demote') impliedClone = i;
+  });
+  if (start === -1) start = impliedClone !== -1 ? impliedClone : impliedMonitor;
+  return { start, stop };
+}
+
+/** Recurring operations still active in one node's history, oldest first. */
+export function activeRecurringOps(h: NodeHistory | undefined): LrmRscOp[] {
+  if (!h) return [];
+  const { start, stop } = startStopIndex(h.ops);
+  const out: LrmRscOp[] = [];
+  h.ops.forEach((op, i) => {
+    if (start < stop && i <= stop) return;
+    if (i < start) return;
+    if (op.interval <= 0 || op.opStatus === -1) return;
+    out.push(op);
+  });
+  return out;
+}
+
+/** Is `task` at `intervalMs` an active recurring operation of `r` on `node`? */
+export function isActiveRecurring(r: PRsc, node: string, task: string, intervalMs: number): boolean {
+  return activeRecurringOps(r.u.history[node]).some((o) => o.operation === task && o.interval === intervalMs);
+}
+
+/** The working primitive whose history on `node` came from status entry `lrmId` holding `ops`. */
+function ownerOf(ctx: Ctx, node: string, ops: readonly { id: string; callId: number; operation: string }[]): PRsc | undefined {
+  const first = ops[0];
+  for (const top of ctx.top) {
+    for (const p of primitivesOf(top)) {
+      const h = p.u.history[node];
+      if (!h) continue;
+      if (!first || h.ops.some((o) => o.id === first.id && o.callId === first.callId && o.operation === first.operation)) return p;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Creates (optional) the actions of every active recurring operation, in status
+ * order, as unpacking the status does before anything else is scheduled: the
+ * actions keep their place (and so their graph ids) when later stages need them.
+ */
+export function precreateActiveRecurring(ctx: Ctx): void {
+  for (const st of ctx.cluster.cib.status.nodes) {
+    const name = st.uname ?? st.id;
+    const n = ctx.nodes.get(name);
+    if (!n || !n.u.online) continue;
+    for (const lr of st.lrm ?? []) {
+      if (lr.ops.length === 0) continue;
+      const p = ownerOf(ctx, name, lr.ops);
+      if (!p || p.variant !== 'primitive') continue;
+      for (const op of activeRecurringOps(p.u.history[name])) {
+        if (!lr.ops.some((o) => o.id === op.id && o.callId === op.callId)) continue;
+        rscAction(ctx, p, op.operation, op.interval, name, { optional: true });
+      }
+    }
+  }
+}
