@@ -9,6 +9,7 @@ import { INFINITY, primitivesOf, type Act, type Ctx, type OrderFlags, type PNode
 import { order } from './actions.js';
 import { VARIANTS } from './variants.js';
 import { addColocation } from './colocation.js';
+import { canFence } from './fencing.js';
 
 /** A remote or guest node (a node whose resources run through a connection resource). */
 export function isRemoteOrGuest(n: PNode | undefined): boolean {
@@ -283,6 +284,68 @@ function orderContainers(ctx: Ctx): void {
       for (const p of l.container.actions) {
         if (!p.probe) continue;
         for (const rs of stopsOf(l.rsc)) order(ctx, p, rs, {});
+      }
+    }
+  }
+}
+
+/** Whether a guest can be "fenced": its container's hosts are online or can themselves be fenced. */
+function canFenceGuest(ctx: Ctx, container: PRsc): boolean {
+  return container.u.runningOn.every((h) => ctx.nodes.get(h)?.u.online === true || canFence(ctx, h));
+}
+
+/** Turns an action into the pseudo action fencing implies (the node is gone, so it needs no executor). */
+function implyByFencing(a: Act): void {
+  const w = a as { kind: Act['kind']; node?: string; runnable: boolean; optional: boolean };
+  w.kind = 'pseudo_event';
+  delete w.node;
+  w.runnable = true;
+}
+
+/**
+ * Guest nodes needing a reset are "fenced" by recovering their container: a pseudo
+ * fencing event follows the container's stop (or its host's fencing), and the
+ * stops of everything on the guest become pseudo actions implied by it
+ * (Pacemaker's pcmk__fence_guest). Runs after cluster-node fencing exists.
+ */
+export function fenceGuests(ctx: Ctx): void {
+  const haveManaged = ctx.top.some((r) => primitivesOf(r).some((p) => p.managed));
+  for (const n of ctx.nodeList) {
+    if (n.u.kind !== 'guest' || !n.u.remoteRequiresReset || !haveManaged) continue;
+    const conn = connectionOf(ctx, n);
+    const container = conn?.u.container !== undefined ? ctx.byId.get(conn.u.container) : undefined;
+    if (!conn || !container || !canFenceGuest(ctx, container)) continue;
+    const stop = container.actions.find((a) => a.task === 'stop' && a.intervalMs === 0);
+    const action = container.actions.some((a) => a.task === 'start' && !a.probe) ? 'reboot' : 'off';
+    const fence: Act = {
+      seq: ctx.seq++, task: 'stonith', intervalMs: 0, key: `stonith-${n.name}-${action}`, node: n.name, kind: 'pseudo_event',
+      optional: false, runnable: true, attrs: { CRM_meta_on_node: n.name, CRM_meta_on_node_uuid: n.uuid, CRM_meta_stonith_action: action },
+      downed: [n.uuid], fenceTarget: n.name, fenceAction: action,
+    };
+    ctx.actions.push(fence);
+    ctx.fence.set(`${n.name} (resource: ${container.id})`, 'guest is unclean');
+    if (stop && stop.kind === 'pseudo_event') {
+      const host = container.u.runningOn[0];
+      const hostFence = ctx.actions.find((a) => a.task === 'stonith' && a.fenceTarget === host);
+      order(ctx, hostFence, fence, { runnableLeft: true, impliesThen: true });
+    } else if (stop) {
+      order(ctx, stop, fence, { runnableLeft: true, impliesThen: true });
+    } else {
+      for (const s of stopsOf(conn)) order(ctx, s, fence, {});
+    }
+    // Everything on the guest is stopped by the reset; starts needing fencing wait for it.
+    for (const top of ctx.top) {
+      for (const r of primitivesOf(top)) {
+        const active = r.u.runningOn.includes(n.name);
+        for (const a of r.actions) {
+          if (active && a.node === n.name && (a.task === 'stop' || a.task === 'demote') && a.kind === 'rsc_op') {
+            implyByFencing(a);
+            order(ctx, fence, a, { impliesThen: true });
+          }
+        }
+        const needsFencing = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
+        if (!needsFencing || r === conn || r === container) continue;
+        for (const a of r.actions) if (a.task === 'start' && !a.probe && a.node === n.name) order(ctx, fence, a, {});
       }
     }
   }
