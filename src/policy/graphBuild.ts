@@ -80,7 +80,7 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
       operation: a.task,
       key: gkey,
       ...(gkey !== a.key ? { internalKey: a.key } : {}),
-      ...(n && a.kind !== 'pseudo_event' ? { node: { name: n.name, uuid: n.uuid } } : {}),
+      ...(n && (a.kind !== 'pseudo_event' || a.task === 'stonith') ? { node: { name: n.name, uuid: n.uuid } } : {}),
       ...(r && (a.kind === 'rsc_op' || a.task === 'clear_failcount')
         ? { resource: { id: cn.rscId ?? r.id, ...(cn.longId ? { longId: cn.longId } : {}), ...(cn.runAs ? { runAs: cn.runAs } : {}), class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
         : {}),

@@ -88,7 +88,7 @@ export function executionOrder(graph: TransitionGraph): GraphAction[] {
 }
 
 function execLine(a: GraphAction): string {
-  if (a.kind === 'pseudo_event') return `  * Pseudo action:   ${a.key}`;
+  if (a.kind === 'pseudo_event') return `  * Pseudo action:   ${a.key}${a.operation === 'stonith' && a.node ? ` on ${a.node.name}` : ''}`;
   if (a.kind === 'crm_event') {
     if (a.operation === 'stonith') return `  * Fencing ${a.node?.name} (${a.attributes['CRM_meta_stonith_action'] ?? 'reboot'})`;
     if (a.operation === 'clear_failcount') return `  * Cluster action:  clear_failcount for ${a.resource?.id} on ${a.node?.name}`;
