@@ -4,10 +4,6 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { loadPolicy } from './policySeam.js';
-import { runSimulate } from './simulate.js';
-import { runNode } from './node.js';
-import { runStatus } from './status.js';
 import { ADMIN_COMMANDS, runAdmin, type AdminCommand } from './admin.js';
 
 const HELP = `Usage: quorate <command> [options]
@@ -15,7 +11,7 @@ const HELP = `Usage: quorate <command> [options]
 Commands:
   simulate   Simulate the cluster's response to a CIB (crm_simulate-compatible)
   node       Run one cluster node: --config corosync.conf [--cib cib.xml] [--name NAME]
-             [--key authkey] [--control PATH] [--run-dir DIR]
+             [--key authkey] [--control PATH] [--run-dir DIR] [--state-dir DIR]
   status     Show the cluster as the local node sees it (crm_mon-like; --json)
   standby    NODE on|off   Put a node in or out of standby
   move       RSC NODE      Move a resource to a node (cli-prefer constraint)
@@ -44,8 +40,10 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
     io.out.write(HELP);
     return cmd === undefined ? 2 : 0;
   }
-  if (cmd === 'node') return runNode(rest, io);
-  if (cmd === 'status') return runStatus(rest, io);
+  // Each subcommand's modules load only when it runs: `node` alone pulls in the whole
+  // cluster stack, which `simulate` (run once per CIB by scripts) should not pay for.
+  if (cmd === 'node') return (await import('./node.js')).runNode(rest, io);
+  if (cmd === 'status') return (await import('./status.js')).runStatus(rest, io);
   if ((ADMIN_COMMANDS as readonly string[]).includes(cmd)) return runAdmin(cmd as AdminCommand, rest, io);
   if (cmd !== 'simulate') {
     io.err.write(`quorate: unknown command '${cmd}' (try 'quorate --help')\n`);
@@ -75,6 +73,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
   }
   if (values['help']) { io.out.write(HELP); return 0; }
   try {
+    const [{ loadPolicy }, { runSimulate }] = await Promise.all([import('./policySeam.js'), import('./simulate.js')]);
     const policy = await loadPolicy();
     const r = runSimulate({
       xmlFile: values['xml-file'] as string | undefined,

@@ -26,12 +26,13 @@ import { ringIdString } from '../messaging/transport.js';
 import { ControlServer } from '../control/server.js';
 import { defaultControlPath, type ControlRequest, type ControlResponse } from '../control/protocol.js';
 import { loadNodeSetup, type NodeSetup } from './nodeSetup.js';
+import { FileCibStorage } from './cibFile.js';
 import type { CliIo } from './io.js';
 
 /** Exit code when this node learns it was fenced (as pacemaker-controld's CRM_EX_FATAL). */
 export const EXIT_FENCED = 100;
 
-const USAGE = 'usage: quorate node --config corosync.conf [--cib cib.xml] [--name NAME] [--key authkey] [--control PATH] [--run-dir DIR] [--ocf-root DIR] [--fence-agent-dir DIR] [--shutdown-timeout SECONDS]';
+const USAGE = 'usage: quorate node --config corosync.conf [--cib cib.xml] [--name NAME] [--key authkey] [--control PATH] [--run-dir DIR] [--ocf-root DIR] [--fence-agent-dir DIR] [--shutdown-timeout SECONDS] [--state-dir DIR]';
 
 /** Runs `quorate node`; resolves with the exit code once the node stopped. */
 export async function runNode(argv: readonly string[], io: CliIo): Promise<number> {
@@ -49,6 +50,7 @@ export async function runNode(argv: readonly string[], io: CliIo): Promise<numbe
         'ocf-root': { type: 'string' },
         'fence-agent-dir': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
+        'state-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -75,6 +77,7 @@ export async function runNode(argv: readonly string[], io: CliIo): Promise<numbe
   return runMember(setup.val, name, {
     controlPath: (values['control'] as string | undefined) ?? defaultControlPath(name),
     shutdownTimeoutMs,
+    ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] as string } : {}),
     ...(runDir !== undefined ? { ocfEnv: { HA_RSCTMP: runDir, HA_VARRUN: runDir } } : {}),
     ...(values['ocf-root'] !== undefined ? { ocfRoot: values['ocf-root'] as string } : {}),
     ...(values['fence-agent-dir'] !== undefined ? { fenceAgentDir: values['fence-agent-dir'] as string } : {}),
@@ -85,15 +88,32 @@ interface MemberOptions {
   readonly controlPath: string;
   /** How long a clean shutdown waits for the DC to move resources away. */
   readonly shutdownTimeoutMs: number;
+  /** Where the CIB is kept across restarts (else only in memory). */
+  readonly stateDir?: string;
   readonly ocfEnv?: Readonly<Record<string, string>>;
   readonly ocfRoot?: string;
   readonly fenceAgentDir?: string;
 }
 
+const NO_QUORATE_HISTORY = { adminEpoch: 0, epoch: 0, numUpdates: 0 };
+
 /** The CIB this node offers at its first join; then the replica, kept in memory. */
-function startingStorage(cib: NodeSetup['cib']): CibStorage {
-  let stored: StoredCib = { cib, quorateVersion: { adminEpoch: 0, epoch: 0, numUpdates: 0 } };
+function memoryStorage(cib: NodeSetup['cib']): CibStorage {
+  let stored: StoredCib = { cib, quorateVersion: NO_QUORATE_HISTORY };
   return { load: () => stored, save: s => { stored = s; } };
+}
+
+/**
+ * With a state directory: the CIB saved by an earlier run if there is one
+ * (it beats the file, which never had quorate history), else the file's.
+ */
+function stateStorage(dir: string, cib: NodeSetup['cib']): { storage?: FileCibStorage; origin?: string; error?: string } {
+  const s = FileCibStorage.open(dir);
+  if (s.err) return { error: s.val.message };
+  const prev = s.val.load();
+  if (prev) return { storage: s.val, origin: `${dir}/cib.xml (epoch ${prev.cib.version.epoch})` };
+  s.val.save({ cib, quorateVersion: NO_QUORATE_HISTORY });
+  return { storage: s.val, origin: 'the CIB file' };
 }
 
 function buildTransport(setup: NodeSetup): { transport?: Transport; error?: string } {
@@ -112,6 +132,15 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
     if (t.err) { io.err.write(`quorate node: quorum section: ${t.val.message}\n`); return 2; }
     tracker = t.val;
   }
+  let storage: CibStorage = memoryStorage(setup.cib);
+  let fileStorage: FileCibStorage | undefined;
+  let cibOrigin = 'the CIB file';
+  if (opts.stateDir !== undefined) {
+    const st = stateStorage(opts.stateDir, setup.cib);
+    if (!st.storage) { io.err.write(`quorate node: ${st.error}\n`); return 2; }
+    storage = fileStorage = st.storage;
+    cibOrigin = st.origin!;
+  }
   const built = buildTransport(setup);
   if (!built.transport) { io.err.write(`quorate node: ${built.error}\n`); return 2; }
   const transport = built.transport;
@@ -125,7 +154,7 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
     node = await Cluster.join({
       name: setup.config.clusterName, transport, clock,
       nodes: setup.config.nodes.map(n => n.name),
-      storage: startingStorage(setup.cib),
+      storage,
       ...(tracker ? { quorum: tracker } : {}),
       ...(opts.ocfEnv ? { ocfEnv: opts.ocfEnv } : {}),
       ...(opts.ocfRoot !== undefined ? { ocfRoot: opts.ocfRoot } : {}),
@@ -144,7 +173,7 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
     await node.stop();
     return 2;
   }
-  say(`started ${name} cluster=${setup.config.clusterName} transport=${setup.plan.kind} key=${setup.keySource} control=${opts.controlPath}`);
+  say(`started ${name} cluster=${setup.config.clusterName} transport=${setup.plan.kind} key=${setup.keySource} control=${opts.controlPath} cib-from=${JSON.stringify(cibOrigin)}`);
   let stopping = false;
   const onSignal = (sig: string): void => {
     // First signal: a clean shutdown (resources move away first); a second one: leave at once.
@@ -165,6 +194,7 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
   process.off('SIGINT', onInt);
   await server.val.close();
   await node.stop();
+  fileStorage?.flush();
   tracker?.dispose();
   say('stopped');
   // Agent processes or sockets still closing must not keep a stopped node alive.

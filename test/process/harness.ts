@@ -38,6 +38,8 @@ export interface ProcClusterOptions {
   readonly transport: 'tcp' | 'udpu';
   /** totem.token (ms). */
   readonly tokenMs: number;
+  /** Give each node a --state-dir (its CIB survives restarts). */
+  readonly stateDirs?: boolean;
 }
 
 async function freeTcpPorts(n: number): Promise<number[]> {
@@ -171,7 +173,8 @@ export class ProcCluster {
     this.incarnations.set(name, inc);
     const p = spawn(process.execPath, [BIN, 'node',
       '--config', this.file('corosync.conf'), '--cib', this.file('cib.xml'), '--name', name,
-      '--key', this.file('authkey'), '--control', this.control(name), '--run-dir', this.runDir(name)], {
+      '--key', this.file('authkey'), '--control', this.control(name), '--run-dir', this.runDir(name),
+      ...(this.opts.stateDirs ? ['--state-dir', this.file(`state-${name}`)] : [])], {
       detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.procs.set(name, p);
