@@ -7,7 +7,8 @@ import { buildNvSet, resolveRef } from './parseRules.js';
 import type { Bundle, Clone, Group, NvSet, Operation, Primitive, Resource, Template, XmlNode } from './types.js';
 
 /** Resource agent classes Pacemaker 2.1 knows (Pacemaker Explained, "Resource Classes"). */
-export const RESOURCE_CLASSES: readonly string[] = ['ocf', 'lsb', 'service', 'systemd', 'stonith', 'upstart', 'nagios', 'heartbeat'];
+/** Pacemaker's classes, plus `function`: quorate's in-process agents (type = the registered name). */
+export const RESOURCE_CLASSES: readonly string[] = ['ocf', 'lsb', 'service', 'systemd', 'stonith', 'upstart', 'nagios', 'heartbeat', 'function'];
 
 const OP_ATTRS = ['id', 'name', 'interval', 'role', 'timeout', 'on-fail', 'enabled', 'requires', 'record-pending', 'start-delay', 'interval-origin', 'description'];
 

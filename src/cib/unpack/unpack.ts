@@ -388,7 +388,7 @@ function unpackLrmResource(ctx: Ctx, node: UnpackedNode, lr: LrmResource): void 
   rsc.history[node.name] = {
     node: node.name, ops: sorted, lastOp: last, role, lastFailure: st.lastFailure,
     lastStart: sorted.findLast((o) => (o.operation === 'start' || o.operation === 'migrate_from') && o.rcCode === 0 && o.opStatus === 0),
-    recurring: Object.fromEntries(sorted.filter((o) => o.interval > 0).map((o) => [`${o.operation}_${o.interval}`, o])),
+    recurring: Object.fromEntries(activeRecurring(sorted).map((o) => [`${o.operation}_${o.interval}`, o])),
     pending: sorted.filter((o) => o.opStatus === -1),
     probed: sorted.some((o) => o.operation === 'monitor' && o.interval === 0),
   };
