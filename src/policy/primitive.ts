@@ -10,6 +10,7 @@ import { findOp, order, rscAction } from './actions.js';
 import { banInsufficientCapacity } from './utilization.js';
 import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
+import { isActiveRecurring } from './activeOps.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   // Utilization: nodes without room are banned; with no room anywhere, the emptiest is preferred.
@@ -139,7 +140,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
       if (op.role && (r.nextRole === 'Promoted' || r.nextRole === 'Unpromoted')) continue;
       const ms = intervalMs(op.interval);
       if (ms <= 0) continue;
-      const known = cur.includes(next) && r.u.history[next]?.recurring[`monitor_${ms}`] !== undefined;
+      const known = cur.includes(next) && isActiveRecurring(r, next, 'monitor', ms);
       const mon = rscAction(ctx, r, 'monitor', ms, next, { optional: known && start.optional });
       order(ctx, start, mon, { impliesThen: true, runnableLeft: true });
     }

@@ -14,6 +14,7 @@ import { ruleMatchesNode } from './location.js';
 import { parseInterval } from '../cib/values.js';
 import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, setInstancePriority } from './cloneAssign.js';
 import { requirePromotionTickets } from './tickets.js';
+import { isActiveRecurring } from './activeOps.js';
 
 /** Priority and sort index of instances during role assignment. */
 const SORT = new WeakMap<PRsc, number>();
@@ -324,23 +325,9 @@ function roleOf(s: string | undefined): string | undefined {
   return s;
 }
 
-/**
- * Is a recurring monitor still active on a node (calculate_active_ops): recorded after
- * the last start (or, without one, the last promote/demote) and after the last stop.
- */
+/** Is a recurring monitor still active on a node (calculate_active_ops)? */
 function activeRecurring(p: PRsc, node: string, intervalMs: number): boolean {
-  const h = p.u.history[node];
-  const rec = h?.recurring[`monitor_${intervalMs}`];
-  if (!h || !rec) return false;
-  let start = -1, roleChange = -1, stop = -1;
-  for (const op of h.ops) {
-    if (op.callId < 0) continue;
-    if (op.operation === 'start' || op.operation === 'migrate_from') start = Math.max(start, op.callId);
-    else if (op.operation === 'promote' || op.operation === 'demote') roleChange = Math.max(roleChange, op.callId);
-    else if (op.operation === 'stop' && op.rcCode === 0) stop = Math.max(stop, op.callId);
-  }
-  const from = start >= 0 ? start : roleChange;
-  return rec.callId > from && rec.callId > stop;
+  return isActiveRecurring(p, node, 'monitor', intervalMs);
 }
 
 /** Promote/demote, role monitors and cancellations of one primitive of a promotable instance. */
