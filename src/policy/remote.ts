@@ -341,11 +341,15 @@ export function fenceGuests(ctx: Ctx): void {
           if (active && a.node === n.name && (a.task === 'stop' || a.task === 'demote') && a.kind === 'rsc_op') {
             implyByFencing(a);
             order(ctx, fence, a, { impliesThen: true });
+            // The collective's stop follows the fencing too.
+            if (a.task === 'stop' && top !== r) order(ctx, fence, top.actions.find((x) => x.task === 'stop' && x.kind === 'pseudo_event'), {});
           }
         }
+        // Starts and promotions of resources requiring fencing wait for any fencing (pcmk__order_vs_fence).
+        if (!r.managed) continue;
         const needsFencing = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
-        if (!needsFencing || r === conn || r === container) continue;
-        for (const a of r.actions) if (a.task === 'start' && !a.probe && a.node === n.name) order(ctx, fence, a, {});
+        if (!needsFencing) continue;
+        for (const a of r.actions) if ((a.task === 'start' || a.task === 'promote') && !a.probe && a.kind === 'rsc_op') order(ctx, fence, a, {});
       }
     }
   }
