@@ -121,6 +121,8 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
             // The collective's stop follows the fencing too.
             if (top !== r) order(ctx, fence, top.actions.find((x) => x.task === 'stop'), {});
           }
+          // A demote the fencing implies follows it as well.
+          if (a.task === 'demote' && a.kind === 'pseudo_event' && r.u.runningOn.includes(n.name) && fencingNeeded) order(ctx, fence, a, {});
           if (a.task !== 'start') continue;
           if (fencingNeeded || (r.allowed.has(n.name) && !knownOn(r, n.name))) order(ctx, fence, a, {});
         }
