@@ -9,12 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Cluster } from '../src/cluster/Cluster.js';
-import { memoryNetwork } from '../src/messaging/memory.js';
-import { Resource } from '../src/api/resource.js';
-import { Constraint } from '../src/api/constraint.js';
-import { StonithDevice } from '../src/fencing/device.js';
-import type { FunctionAgentSpec } from '../src/agents/function.js';
+import { Cluster, Constraint, memoryNetwork, Resource, StonithDevice, type FunctionAgentSpec } from '../src/index.js';
 
 const wallStart = Date.now();
 const dir = mkdtempSync(path.join(tmpdir(), 'quorate-demo-'));

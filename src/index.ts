@@ -19,3 +19,7 @@ export * from './messaging/totem/index.js';
 export * from './messaging/udp/index.js';
 export * from './messaging/socket/index.js';
 export * from './policy/index.js';
+export * from './api/index.js';
+// The builders share their names with CIB model types; the explicit export makes the
+// builder values win at the package root (each also still carries the CIB type).
+export { Resource, Constraint } from './api/index.js';
