@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCases, runCase } from './cases.js';
+
+/**
+ * Matches reached on remote nodes, guest nodes, bundles and unfencing
+ * (summary, graph by meaning, scores). Raise as the engine improves; a drop is a regression.
+ */
+const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
+  'remote-nodes': [5, 6, 11],
+  'guest-nodes': [5, 4, 9],
+  bundles: [1, 1, 6],
+  unfencing: [0, 0, 3],
+};
+
+test('remote/guest/bundle features: no crash, and matches at least the recorded floor', () => {
+  const got: Record<string, [number, number, number]> = {};
+  const crashes: string[] = [];
+  for (const c of loadCases()) {
+    if (!(c.feature in FLOOR)) continue;
+    const r = runCase(c);
+    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
+    const g = (got[c.feature] ??= [0, 0, 0]);
+    if (r.summary) g[0]++;
+    if (r.graph) g[1]++;
+    if (r.scores) g[2]++;
+  }
+  assert.deepEqual(crashes, []);
+  for (const [f, floor] of Object.entries(FLOOR)) {
+    const g = got[f] ?? [0, 0, 0];
+    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
+  }
+});
+
+function one(name: string): ReturnType<typeof runCase> {
+  const c = loadCases().find((x) => x.name === name);
+  assert.ok(c, `case ${name} exists`);
+  return runCase(c);
+}
+
+test('an unseen remote node whose connection starts is connected and probed, not fenced', () => {
+  const r = one('remote-startup');
+  assert.equal(r.error, undefined);
+  assert.ok(r.summary && r.graph, 'remote-startup matches');
+  assert.doesNotMatch(r.summaryText ?? '', /Fence \(reboot\) remote1/);
+  assert.match(r.summaryText ?? '', /fake\s+monitor on remote1/);
+});
+
+test('fencing devices and connections score -INFINITY on remote nodes', () => {
+  const r = one('remote-startup');
+  assert.ok(r.scoresText?.includes('pcmk__primitive_assign: shooter allocation score on remote1: -INFINITY'));
+  assert.ok(r.scoresText?.includes('pcmk__primitive_assign: remote1 allocation score on remote1: -INFINITY'));
+  assert.ok(r.scoresText?.includes('pcmk__primitive_assign: fake allocation score on remote1: 0'));
+});
+
+test('a disabled connection takes its remote node down: its resources stop first', () => {
+  const r = one('remote-disable');
+  assert.ok(r.summary && r.graph && r.scores, 'remote-disable matches');
+});
+
+test('a guest container starts before its connection and the resources inside', () => {
+  const r = one('whitebox-start');
+  assert.ok(r.summary && r.graph, 'whitebox-start matches');
+});
+
+test('a failed guest container is recovered with a pseudo fencing of the guest', () => {
+  const r = one('whitebox-fail1');
+  assert.ok(r.graph, 'whitebox-fail1 graph matches');
+  assert.match(r.summaryText ?? '', /Pseudo action:\s+stonith-lxc1-reboot on lxc1/);
+});
