@@ -26,9 +26,18 @@ export interface MigrationPlan {
   readonly partial: boolean;
 }
 
+/** allow-migrate, as the resource or the nearest parent sets it. */
+export function allowsMigration(r: PRsc): boolean {
+  for (let p: PRsc | undefined = r; p; p = p.parent) {
+    const v = p.u.meta['allow-migrate'];
+    if (v !== undefined) return isTrue(v);
+  }
+  return false;
+}
+
 /** pcmk__rsc_can_migrate. */
 export function canMigrate(ctx: Ctx, r: PRsc, source: string): boolean {
-  if (r.variant !== 'primitive' || !isTrue(r.u.meta['allow-migrate'] ?? 'false')) return false;
+  if (r.variant !== 'primitive' || !allowsMigration(r)) return false;
   if (!r.managed || r.u.failed || r.u.pendingTask === 'start') return false;
   const n = ctx.nodes.get(source);
   if (!n || n.u.unclean) return false;
@@ -71,6 +80,13 @@ function dropAction(ctx: Ctx, r: PRsc, a: Act): void {
   if (j >= 0) ctx.actions.splice(j, 1);
 }
 
+function swapAction(ctx: Ctx, r: PRsc, from: Act, to: Act): void {
+  const i = r.actions.indexOf(from);
+  if (i >= 0) r.actions[i] = to;
+  const j = ctx.actions.indexOf(from);
+  if (j >= 0) ctx.actions[j] = to;
+}
+
 function migrationMeta(a: Act, plan: MigrationPlan, pending: boolean): void {
   a.attrs['CRM_meta_migrate_source'] = plan.source;
   a.attrs['CRM_meta_migrate_target'] = plan.target;
@@ -88,10 +104,14 @@ function migrate(ctx: Ctx, r: PRsc, plan: MigrationPlan): void {
     if (targetStop) { replaceInOrders(ctx, targetStop, undefined); dropAction(ctx, r, targetStop); }
   }
   // The start becomes a pseudo action standing for the migration's completion.
-  dropAction(ctx, r, start);
-  const pseudo = rscAction(ctx, r, 'start', 0, undefined, { optional: false, pseudo: true });
+  // Same creation number (Pacemaker only flags its start as pseudo), node attributes dropped.
+  const { node: _node, ...rest } = start;
+  const attrs = { ...start.attrs };
+  delete attrs['CRM_meta_on_node'];
+  delete attrs['CRM_meta_on_node_uuid'];
+  const pseudo: Act = { ...rest, kind: 'pseudo_event', optional: false, attrs };
+  swapAction(ctx, r, start, pseudo);
   replaceInOrders(ctx, start, pseudo);
-  if (start.reason) pseudo.reason = start.reason;
   let migrateTo: Act | undefined;
   if (!plan.partial) {
     migrateTo = rscAction(ctx, r, 'migrate_to', 0, plan.source, { optional: false });
@@ -176,10 +196,9 @@ function isMandatory(o: Order): boolean {
 /** Reverts a migration to a plain start on the target (the move becomes a restart). */
 function revert(ctx: Ctx, r: PRsc, pseudo: Act, migrateOps: Act[]): void {
   for (const m of migrateOps) { replaceInOrders(ctx, m, undefined); dropAction(ctx, r, m); }
-  dropAction(ctx, r, pseudo);
-  const start = rscAction(ctx, r, 'start', 0, r.assigned!, { optional: false });
-  start.runnable = pseudo.runnable;
-  if (pseudo.reason) start.reason = pseudo.reason;
+  const n = ctx.nodes.get(r.assigned!)!;
+  const start: Act = { ...pseudo, kind: 'rsc_op', node: n.name, attrs: { ...pseudo.attrs, CRM_meta_on_node: n.name, CRM_meta_on_node_uuid: n.uuid } };
+  swapAction(ctx, r, pseudo, start);
   replaceInOrders(ctx, pseudo, start);
   MIGRATING.get(ctx)?.delete(r);
 }
@@ -201,8 +220,8 @@ export function settleMigrations(ctx: Ctx): void {
       set.delete(r);
       continue;
     }
-    const blocked = ctx.orders.some((o) => o.then === pseudo && isMandatory(o) && o.first.task === 'start' && o.first.rsc !== undefined
-      && o.first.rsc !== r && !o.first.optional && !(o.first.kind === 'pseudo_event' && isMigrating(ctx, o.first.rsc)));
+    const blocked = ctx.orders.some((o) => o.then === pseudo && isMandatory(o) && baseTask(o.first) === 'start' && o.first.rsc !== undefined
+      && o.first.rsc !== r && !related(o.first.rsc, r) && !o.first.optional && !(o.first.kind === 'pseudo_event' && isMigrating(ctx, o.first.rsc)));
     if (blocked) revert(ctx, r, pseudo, migrateOps);
   }
 }
