@@ -96,6 +96,13 @@ export function cloneMinLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PR
   return true;
 }
 
+/** Registers a one-or-more pseudo action that needs `min` runnable inputs (ordered sets use it too). */
+export function addOneOrMore(ctx: Ctx, act: Act, inputs: Act[], min: number): void {
+  const list = ONE_OR_MORE.get(ctx) ?? [];
+  list.push({ act, inputs, min });
+  ONE_OR_MORE.set(ctx, list);
+}
+
 /** A one-or-more pseudo action cannot run while fewer than its minimum of inputs can. */
 export function oneOrMoreFlags(ctx: Ctx): boolean {
   let changed = false;

@@ -9,6 +9,7 @@ import { groupActionFlags, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY } from './model.js';
+import { oneOrMoreAction, relaxedSet } from './orderingSets.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 import { expandedConstraints } from './templates.js';
 
@@ -75,20 +76,31 @@ export function applyOrderConstraints(ctx: Ctx): void {
       pairOrder(ctx, c.id, a, b, fa, ta, kind, symmetrical);
       continue;
     }
-    let prev: { rs: PRsc[]; sequential: boolean; action: string } | undefined;
+    let prev: { rs: PRsc[]; sequential: boolean; action: string; id: string; requireAll?: boolean | undefined } | undefined;
     for (const s of c.sets) {
       const action = s.action ?? 'start';
       const rs = s.resources.map((id) => ctx.byId.get(id)).filter((r): r is PRsc => !!r);
       const sequential = s.sequential !== false;
       const setKind = s.kind ?? kind;
-      if (sequential) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
+      // require-all=false: members lead into a one-or-more pseudo action instead of each other.
+      if (s.requireAll === false && rs.length) oneOrMoreAction(ctx, c.id, s.id, rs, action);
+      else if (sequential) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
       if (prev && prev.rs.length && rs.length) {
         // Between sets: the previous set (its last member if sequential) before this one (its first if sequential).
         const firsts = prev.sequential ? [prev.rs[prev.rs.length - 1]!] : prev.rs;
         const thens = sequential ? [rs[0]!] : rs;
-        for (const f of firsts) for (const t of thens) pairOrder(ctx, c.id, f, t, prev.action, action, kind, symmetrical);
+        if (relaxedSet(prev.requireAll, prev.action)) {
+          // Every member of this set waits for any one of the previous set; stopping stays all-or-nothing.
+          const any = oneOrMoreAction(ctx, c.id, prev.id, prev.rs, prev.action);
+          for (const t of rs) for (const ta of VARIANTS[t.variant].endpoint(ctx, t, action, false)) order(ctx, any, ta, { ...flagsFor(kind, action, false), runnableLeft: true }, c.id);
+          if (symmetrical && INVERSE[prev.action] && INVERSE[action]) {
+            for (const f of firsts) for (const t of thens) link(ctx, c.id, t, INVERSE[action]!, f, INVERSE[prev.action]!, flagsFor(kind, INVERSE[action]!, true));
+          }
+        } else {
+          for (const f of firsts) for (const t of thens) pairOrder(ctx, c.id, f, t, prev.action, action, kind, symmetrical);
+        }
       }
-      if (rs.length) prev = { rs, sequential, action };
+      if (rs.length) prev = { rs, sequential, action, id: s.id, requireAll: s.requireAll };
     }
   }
 }
