@@ -209,7 +209,8 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
     if (!inst.managed && chosen !== null && currentRole(inst) === 'Promoted') for (const x of [inst, ...inst.children]) x.nextRole = 'Promoted';
     const next = inst.nextRole;
     if (chosen === null) {
-      SORT.set(inst, prio(inst));
+      // An instance placed nowhere cannot be promoted: its sort index stays 0.
+      SORT.set(inst, 0);
       continue;
     }
     if (next === 'Started' || next === 'Unknown') PRIO.set(inst, promotionScore(ctx, clone, inst, chosen, -1));
