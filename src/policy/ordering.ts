@@ -82,9 +82,7 @@ export function applyOrderConstraints(ctx: Ctx): void {
       const rs = s.resources.map((id) => ctx.byId.get(id)).filter((r): r is PRsc => !!r);
       const sequential = s.sequential !== false;
       const setKind = s.kind ?? kind;
-      // require-all=false: members lead into a one-or-more pseudo action instead of each other.
-      if (s.requireAll === false && rs.length) oneOrMoreAction(ctx, c.id, s.id, rs, action);
-      else if (sequential) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
+      if (sequential) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
       if (prev && prev.rs.length && rs.length) {
         // Between sets: the previous set (its last member if sequential) before this one (its first if sequential).
         const firsts = prev.sequential ? [prev.rs[prev.rs.length - 1]!] : prev.rs;
