@@ -135,7 +135,8 @@ export function resolveTemplate(p: Primitive, templates: ReadonlyMap<string, Tem
     type: p.type ?? t.type,
     meta: [...p.meta, ...t.meta.map((s) => ({ ...s, score: (s.score ?? 0) - 1 }))],
     instance: [...p.instance, ...t.instance.map((s) => ({ ...s, score: (s.score ?? 0) - 1 }))],
-    utilization: [...p.utilization, ...t.utilization],
+    // As meta and instance sets: the primitive's own utilization wins over the template's.
+    utilization: [...p.utilization, ...t.utilization.map((s) => ({ ...s, score: (s.score ?? 0) - 1 }))],
     ops: [...p.ops, ...t.ops.filter((o) => !ownOps.has(opKey(o)))],
   };
 }
