@@ -33,6 +33,11 @@ export function isConnection(r: PRsc): boolean {
 export function avoidRemoteNodes(ctx: Ctx): void {
   const remotes = ctx.nodeList.filter(isRemoteOrGuest);
   if (remotes.length === 0) return;
+  // Nodes known only from the status (orphaned connections) are nobody's candidates.
+  const orphaned = remotes.filter((n) => n.u.fromStatus === true);
+  if (orphaned.length > 0) {
+    for (const r of ctx.byId.values()) for (const n of orphaned) r.allowed.delete(n.name);
+  }
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
       if (r.u.class !== 'stonith' && !isConnection(r)) continue;
@@ -123,7 +128,11 @@ function startThen(ctx: Ctx, first: PRsc, then: Act, extra: OrderFlags): void {
 }
 
 function thenStop(ctx: Ctx, first: Act, then: PRsc, flags: OrderFlags): void {
-  for (const s of stopsOf(then)) order(ctx, first, s, flags);
+  for (const s of stopsOf(then)) {
+    order(ctx, first, s, flags);
+    // A stop's resource may be found active by its probes: they precede what follows the stop too.
+    if (first.task === 'stop' && first.rsc && first.rsc !== then) ctx.stopThen.push({ first: first.rsc, then: s, sameNode: false });
+  }
 }
 
 function taskClass(a: Act): string {
@@ -279,7 +288,11 @@ function orderContainers(ctx: Ctx): void {
   for (const l of containerLinks(ctx)) {
     if (l.kind === 'on-remote') continue;
     for (const cs of startsOf(l.container)) for (const rs of startsOf(l.rsc)) order(ctx, cs, rs, { impliesThen: true, runnableLeft: true });
-    for (const rs of stopsOf(l.rsc)) for (const cs of stopsOf(l.container)) order(ctx, rs, cs, { impliesFirst: true });
+    for (const rs of stopsOf(l.rsc)) {
+      for (const cs of stopsOf(l.container)) {
+        order(ctx, rs, cs, { impliesFirst: true });
+      }
+    }
     if (l.kind === 'guest-connection') {
       for (const p of l.container.actions) {
         if (!p.probe) continue;
