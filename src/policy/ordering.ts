@@ -63,7 +63,8 @@ export function applyOrderConstraints(ctx: Ctx): void {
   for (const c of expandedConstraints(ctx)) {
     if (c.kind !== 'rsc_order') continue;
     const kind = c.orderKind ?? (c.score !== undefined && c.score === 0 ? 'Optional' : 'Mandatory');
-    const symmetrical = c.symmetrical ?? kind !== 'Serialize';
+    // Serialize orderings are never symmetrical (Pacemaker ignores symmetrical=true for them).
+    const symmetrical = kind !== 'Serialize' && (c.symmetrical ?? true);
     if (c.first && c.then) {
       const a = ctx.byId.get(c.first), b = ctx.byId.get(c.then);
       if (!a || !b) continue;
