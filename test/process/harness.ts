@@ -92,6 +92,9 @@ ${nodes}
 
 quorum {
   provider: corosync_votequorum
+  # Nodes start one by one (slowly on a loaded machine): without wait_for_all the first
+  # two would have quorum and fence the third as never seen (startup fencing).
+  wait_for_all: 1
 }
 
 logging {
@@ -253,6 +256,15 @@ export class ProcCluster {
       const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
       p.on('exit', code => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
     });
+  }
+
+  /** The last lines of every node (with incarnation and time) and its stderr, for failure messages. */
+  diagnostics(lines = 25): string {
+    return [...this.lines.entries()].map(([n, ls]) => {
+      const p = this.procs.get(n);
+      const tail = ls.slice(-lines).map(l => `#${l.incarnation} ${l.ts % 100000} ${l.kind} ${l.rest.slice(0, 160)}`).join('\n    ');
+      return `${n} (pid ${p?.pid}, exit ${p?.exitCode ?? '-'} ${p?.signalCode ?? ''}): ${tail}\n  stderr: ${this.stderr.get(n) ?? ''}`;
+    }).join('\n');
   }
 
   /** Kills every process group started and removes the directory. */

@@ -15,14 +15,14 @@ test('3 TCP node processes: the last node standing has 1 of 3 votes, loses quoru
       if (!s?.quorum || s.view?.members.length !== 3 || p.length !== 1) return false;
       holder = p[0]!;
       return true;
-    }, 20_000), 'the cluster never ran dummy');
+    }, 20_000), `the cluster never ran dummy\n${c.diagnostics()}`);
     const others = c.names.filter(n => n !== holder);
     const fencesBefore = (await c.status(holder))!.fenceHistory.length;
     for (const n of others) c.kill9(n);
     assert.ok(await waitFor(async () => {
       const s = await c.status(holder);
       return s?.view?.members.join() === holder && s.synced && !s.quorum;
-    }, 15_000), `${holder} never saw itself alone without quorum`);
+    }, 15_000), `${holder} never saw itself alone without quorum\n${c.diagnostics()}`);
     const s = (await c.status(holder))!;
     assert.equal(s.quorumInfo.provider, 'corosync_votequorum');
     assert.equal(s.quorumInfo.quorate, false);

@@ -32,7 +32,7 @@ async function agreed(c: ProcCluster, names: readonly string[], members: readonl
 }
 
 function diag(c: ProcCluster): string {
-  return [...c.lines.entries()].map(([n, ls]) => `${n}: ${ls.slice(-12).map(l => `${l.kind} ${l.rest.slice(0, 160)}`).join('\n    ')}\n  stderr: ${c.stderr.get(n) ?? ''}`).join('\n');
+  return c.diagnostics();
 }
 
 /** Which node the scenario crashes: the one running the Dummy, or the DC. */

@@ -21,7 +21,7 @@ test('3 TCP node processes with --state-dir: after every node crashed, the clust
       if (!s || p.length !== 1) return false;
       holder = p[0]!;
       return true;
-    }, 20_000), `the cluster never ran dummy\n${JSON.stringify([...c.lines.entries()].map(([n, l]) => [n, l.slice(-8)]))}\n${[...c.stderr.values()].join('\n')}`);
+    }, 20_000), `the cluster never ran dummy\n${c.diagnostics()}`);
     const target = c.names.find(n => n !== holder)!;
     const moved = await c.cli(['move', 'dummy', target, '--control', c.control('n1')]);
     assert.equal(moved.code, 0, moved.stderr);
@@ -34,7 +34,7 @@ test('3 TCP node processes with --state-dir: after every node crashed, the clust
     for (const n of c.names) assert.ok(existsSync(c.file(`state-${n}/cib.xml`)), `${n} saved its CIB`);
     for (const n of c.names) await c.reboot(n);
     c.startAll();
-    assert.ok(await waitFor(async () => (await formed(c)) !== undefined, 20_000), 'the cluster did not form again');
+    assert.ok(await waitFor(async () => (await formed(c)) !== undefined, 20_000), `the cluster did not form again\n${c.diagnostics()}`);
     const started = c.lines.get('n1')!.find(l => l.kind === 'started' && l.incarnation === 2);
     assert.match(started?.rest ?? '', /cib-from="[^"]*state-n1\/cib\.xml \(epoch \d+\)"/);
     const cib = await controlRequest(c.control('n2'), { cmd: 'cib' });
