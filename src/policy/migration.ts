@@ -8,7 +8,7 @@
  */
 import { isTrue } from '../cib/values.js';
 import { order, rscAction } from './actions.js';
-import { primitivesOf, type Act, type Ctx, type Order, type PRsc } from './model.js';
+import { primitivesOf, topOf, type Act, type Ctx, type Order, type PRsc } from './model.js';
 
 /** Resources migrating in a context's transition. */
 const MIGRATING = new WeakMap<Ctx, Set<PRsc>>();
@@ -222,6 +222,16 @@ export function settleMigrations(ctx: Ctx): void {
     }
     const blocked = ctx.orders.some((o) => o.then === pseudo && isMandatory(o) && baseTask(o.first) === 'start' && o.first.rsc !== undefined
       && o.first.rsc !== r && !related(o.first.rsc, r) && !o.first.optional && !(o.first.kind === 'pseudo_event' && isMigrating(ctx, o.first.rsc)));
-    if (blocked) revert(ctx, r, pseudo, migrateOps);
+    if (blocked) { revert(ctx, r, pseudo, migrateOps); continue; }
+    // Another resource's action never waits for the stop ending a migration (the
+    // resource is already running where it goes): Pacemaker drops such inputs.
+    const srcStop = r.actions.find((a) => a.task === 'stop' && a.node === r.u.runningOn.find((n) => n !== r.assigned));
+    if (srcStop) {
+      const orders = ctx.orders as Order[];
+      for (let i = orders.length - 1; i >= 0; i--) {
+        const o = orders[i]!;
+        if (o.first === srcStop && o.then.rsc && topOf(o.then.rsc) !== topOf(r) && !isMigrating(ctx, o.then.rsc) && o.then.task === 'stop') orders.splice(i, 1);
+      }
+    }
   }
 }
