@@ -7,6 +7,7 @@
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order } from './actions.js';
 import { ticketFenceReason } from './tickets.js';
+import { remoteFenceReason } from './remote.js';
 
 function nodeEvent(ctx: Ctx, task: string, key: string, node: string, attrs: Record<string, string>): Act {
   const n = ctx.nodes.get(node)!;
@@ -66,6 +67,8 @@ export function canFence(ctx: Ctx, node: string): boolean {
 function fenceReason(ctx: Ctx, node: string): string {
   const byTicket = ticketFenceReason(ctx, node);
   if (byTicket !== undefined) return byTicket;
+  const remote = remoteFenceReason(ctx, node);
+  if (remote !== undefined) return remote;
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
       if (r.u.failures.some((f) => f.node === node && f.onFail === 'fence' && !f.expired)) return `${r.id} failed there`;

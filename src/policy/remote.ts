@@ -82,9 +82,9 @@ export function assignConnectionsFirst(ctx: Ctx): void {
     VARIANTS[conn.variant].assign(ctx, conn, conn.u.partialMigration?.target);
     const u = { ...n.u };
     if (conn.assigned !== null && conn.nextRole !== 'Stopped') {
-      u.online = true;
-      // A node fenced for its failed connection stays unclean.
+      // A node fenced for its failed connection stays unclean (and so is no candidate yet).
       if (u.unseen && !u.remoteRequiresReset) u.unclean = false;
+      if (!u.unclean) u.online = true;
     } else {
       u.shutdown = true;
     }
@@ -197,8 +197,13 @@ export function orderRemoteConnectionActions(ctx: Ctx): void {
       for (const s of startsOf(r)) order(ctx, a, s, {});
       continue;
     }
-    if (a.node === undefined || a.kind === 'pseudo_event') continue;
-    const n = ctx.nodes.get(a.node);
+    // A stop on an unclean remote node is already the pseudo action its fencing will imply; Pacemaker orders it while still real.
+    const impliedOn = a.kind === 'pseudo_event' && a.task === 'stop' && r.variant === 'primitive'
+      ? r.u.runningOn.find((x) => { const rn = ctx.nodes.get(x); return rn !== undefined && rn.u.kind === 'remote' && rn.u.unclean; })
+      : undefined;
+    const onNode = impliedOn ?? (a.kind === 'pseudo_event' ? undefined : a.node);
+    if (onNode === undefined) continue;
+    const n = ctx.nodes.get(onNode);
     if (!n || !isRemoteOrGuest(n)) continue;
     const conn = connectionOf(ctx, n);
     if (!conn) continue;
@@ -366,4 +371,16 @@ export function fenceGuests(ctx: Ctx): void {
       }
     }
   }
+}
+
+/** Why a remote node is fenced, in crm_simulate's words (undefined: not a remote node). */
+export function remoteFenceReason(ctx: Ctx, node: string): string | undefined {
+  const n = ctx.nodes.get(node);
+  if (!n || n.u.kind !== 'remote') return undefined;
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (r.u.failures.some((f) => f.node === node && f.task === 'stop' && !f.expired)) return `${r.id} is thought to be active there`;
+    }
+  }
+  return 'remote connection is unrecoverable';
 }
