@@ -14,7 +14,7 @@ const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = 
   'target-role': [2, 2, 2],
   'base-score': [1, 1, 1],
   ordering: [13, 13, 16],
-  colocation: [13, 13, 16],
+  colocation: [14, 14, 16],
   'node-attributes': [8, 8, 8],
   monitors: [1, 2, 2],
   'resource-recovery': [12, 13, 15],
