@@ -197,13 +197,19 @@ function buildClone(ctx: TreeContext, c: Clone, mm: boolean): UnpackedResource {
   const cm = meta['clone-max'] ?? meta['clone_max'];
   let max = cm !== undefined ? scoreOf(cm, ctx.nodeCount()) : ctx.nodeCount();
   if (max < 0) max = 0;
-  r.cloneMax = max;
   const cnm = meta['clone-node-max'] ?? meta['clone_node_max'];
   r.cloneNodeMax = cnm !== undefined ? Math.max(0, scoreOf(cnm, 1)) : 1;
-  for (let i = 0; i < max; i++) addCloneInstance(ctx, r, mm);
-  // LSB agents cannot be told instances apart: such clones are forced anonymous (force_non_unique_clone).
+  // LSB agents cannot be told instances apart: such clones are forced anonymous, one
+  // instance per node and no more instances than nodes (pe__force_anon).
   const cfgPrims = c.child.kind === 'group' ? c.child.children : [c.child];
-  if (unique && cfgPrims.some((p) => resolveTemplate(p, ctx.templates).class === 'lsb')) {
+  const forceAnon = unique && cfgPrims.some((p) => resolveTemplate(p, ctx.templates).class === 'lsb');
+  if (forceAnon) {
+    max = Math.min(max, ctx.nodeCount());
+    r.cloneNodeMax = 1;
+  }
+  r.cloneMax = max;
+  for (let i = 0; i < max; i++) addCloneInstance(ctx, r, mm);
+  if (forceAnon) {
     for (const x of walk(r)) (x as { unique: boolean }).unique = false;
     (r.meta as Record<string, string>)['globally-unique'] = 'false';
   }
