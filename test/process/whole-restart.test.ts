@@ -43,6 +43,28 @@ test('3 TCP node processes with --state-dir: after every node crashed, the clust
     assert.ok(after.version.epoch >= before.epoch, `epoch ${after.version.epoch} < ${before.epoch}`);
     assert.ok(await waitFor(async () => placement(await c.status('n3'), 'dummy').join() === target, 20_000), 'dummy did not start where the stored constraint says');
     t.diagnostic(`restarted with epoch ${after.version.epoch} (was ${before.epoch}); dummy on ${target}`);
+
+    // The admin commands through another node's control socket.
+    const ctl = ['--control', c.control('n3')];
+    const clear = await c.cli(['clear', 'dummy', ...ctl]);
+    assert.equal(clear.code, 0, clear.stderr);
+    const cleared = await controlRequest(c.control('n1'), { cmd: 'cib' });
+    assert.ok(cleared.ok && !String(cleared.val).includes('cli-prefer-dummy'), 'clear removed the constraint everywhere');
+    const standby = await c.cli(['standby', target, 'on', ...ctl]);
+    assert.equal(standby.code, 0, standby.stderr);
+    assert.ok(await waitFor(async () => {
+      const s = await c.status('n3');
+      const p = placement(s, 'dummy');
+      return p.length === 1 && p[0] !== target && s!.nodes.find(n => n.name === target)?.state === 'standby';
+    }, 20_000), `standby did not move dummy off ${target}\n${c.diagnostics()}`);
+    const cleanup = await c.cli(['cleanup', 'dummy', ...ctl]);
+    assert.equal(cleanup.code, 0, cleanup.stderr);
+    const unknown = await c.cli(['move', 'nope', 'n1', ...ctl]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^quorate move: resource "nope" is not configured\n$/);
+    const noNode = await c.cli(['status', '--control', c.file('nobody.sock')]);
+    assert.equal(noNode.code, 1);
+    assert.match(noNode.stderr, /cannot reach a node at/);
   } finally {
     const groups = [...c.groups];
     await c.destroy();
