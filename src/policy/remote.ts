@@ -377,10 +377,14 @@ export function fenceGuests(ctx: Ctx): void {
 export function remoteFenceReason(ctx: Ctx, node: string): string | undefined {
   const n = ctx.nodes.get(node);
   if (!n || n.u.kind !== 'remote') return undefined;
-  for (const top of ctx.top) {
-    for (const r of primitivesOf(top)) {
-      if (r.u.failures.some((f) => f.node === node && f.task === 'stop' && !f.expired)) return `${r.id} is thought to be active there`;
-    }
+  const all = ctx.top.flatMap(primitivesOf);
+  for (const r of all) {
+    if (r.u.failures.some((f) => f.node === node && f.task === 'stop' && !f.expired)) return `${r.id} is thought to be active there`;
   }
-  return 'remote connection is unrecoverable';
+  // The connection's own failure (on-fail=reset-remote) is seen first, before the node's resources.
+  const conn = connectionOf(ctx, n);
+  if (conn?.u.failures.some((f) => f.onFail === 'reset-remote' && !f.expired)) return 'remote connection is unrecoverable';
+  // Otherwise a resource found active on the unreachable node asked for the fencing.
+  const active = all.find((r) => r !== conn && r.u.runningOn.includes(node) && r.managed);
+  return active ? `${active.id} is thought to be active there` : 'remote connection is unrecoverable';
 }
