@@ -23,6 +23,7 @@ import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
 import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
+import { createStoppedMonitors } from './monitors.js';
 import type { TransitionGraph } from './graph.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
@@ -66,6 +67,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   for (const r of ctx.top) VARIANTS[r.variant].createActions(ctx, r);
   settleDefinitionChanges(ctx, changed);
   applyMigrations(ctx);
+  createStoppedMonitors(ctx);
   for (const r of ctx.top) VARIANTS[r.variant].internalOrders(ctx, r);
   createUtilizationOrders(ctx);
   applyQuorumPolicy(ctx);

@@ -1,0 +1,62 @@
+/**
+ * Monitors for the Stopped role (Pacemaker 2.1.5 pcmk_sched_recurring.c,
+ * recurring_op_for_inactive): a `<op name="monitor" role="Stopped">` runs on every
+ * node where the resource is not to run, expecting "not running" (rc 7), so a
+ * copy started behind the cluster's back is found. Where the resource will run,
+ * such a monitor still recorded is cancelled.
+ * @module
+ */
+import { parseInterval } from '../cib/values.js';
+import { order, rscAction } from './actions.js';
+import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
+import { cloneOf } from './cloneAssign.js';
+
+function cancelRecorded(ctx: Ctx, r: PRsc, node: string, ms: number): void {
+  const op = r.u.history[node]?.recurring[`monitor_${ms}`];
+  if (!op || ctx.nodes.get(node)?.u.unclean) return;
+  const n = ctx.nodes.get(node)!;
+  const a: Act = {
+    seq: ctx.seq++, rsc: r, task: 'cancel', intervalMs: ms, key: `${r.id}_monitor_${ms}`, node, kind: 'rsc_op', optional: false, runnable: true,
+    attrs: {
+      CRM_meta_on_node: n.name, CRM_meta_on_node_uuid: n.uuid, ...r.u.params, CRM_meta_call_id: String(op.callId),
+      CRM_meta_interval: String(ms), CRM_meta_operation: 'monitor', CRM_meta_timeout: '20000',
+    },
+  };
+  r.actions.push(a);
+  ctx.actions.push(a);
+}
+
+/** Stage (after createActions): Stopped-role monitors on the nodes the resource will not run on. */
+export function createStoppedMonitors(ctx: Ctx): void {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      // Anonymous clone instances do not support them (Pacemaker ignores the op).
+      const clone = cloneOf(r);
+      if (clone && !clone.u.unique) continue;
+      for (const op of r.u.ops) {
+        if (op.name !== 'monitor' || op.enabled === 'false' || !op.role || !/^Stopped$/i.test(op.role)) continue;
+        const iv = parseInterval(op.interval);
+        if (!iv.ok || iv.val <= 0) continue;
+        const ms = iv.val;
+        for (const n of ctx.nodeList) {
+          if (r.assigned === n.name) { if (r.managed) cancelRecorded(ctx, r, n.name, ms); continue; }
+          // Already running there (recorded) and nothing changes: optional.
+          let optional = r.u.history[n.name]?.recurring[`monitor_${ms}`] !== undefined;
+          const mon = rscAction(ctx, r, 'monitor', ms, n.name, { optional: true });
+          mon.attrs['CRM_meta_op_target_rc'] = '7';
+          if (r.managed) {
+            for (const s of r.actions) {
+              if (s.task !== 'stop' || s.node !== n.name) continue;
+              if (!s.optional) optional = false;
+              if (!s.runnable) mon.runnable = false;
+              order(ctx, s, mon, { impliesThen: true, runnableLeft: true });
+            }
+          }
+          for (const p of r.actions) if (p.probe && p.node === n.name) order(ctx, p, mon, {});
+          if (!n.u.online || n.u.unclean) mon.runnable = false;
+          else if (!optional) mon.optional = false;
+        }
+      }
+    }
+  }
+}
