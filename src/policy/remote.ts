@@ -33,6 +33,15 @@ export function isConnection(r: PRsc): boolean {
 export function avoidRemoteNodes(ctx: Ctx): void {
   const remotes = ctx.nodeList.filter(isRemoteOrGuest);
   if (remotes.length === 0) return;
+  // Guest connections always opt in to every node (asymmetric clusters too): their container decides.
+  if (!ctx.cluster.options.symmetricCluster) {
+    for (const top of ctx.top) {
+      for (const r of primitivesOf(top)) {
+        if (!isConnection(r) || r.u.container === undefined) continue;
+        for (const n of ctx.nodeList) if (!r.allowed.has(n.name)) r.allowed.set(n.name, 0);
+      }
+    }
+  }
   // Nodes known only from the status (orphaned connections) are nobody's candidates.
   const orphaned = remotes.filter((n) => n.u.fromStatus === true);
   if (orphaned.length > 0) {
