@@ -34,8 +34,18 @@ export const EXIT_FENCED = 100;
 
 const USAGE = 'usage: quorate node --config corosync.conf [--cib cib.xml] [--name NAME] [--key authkey] [--control PATH] [--run-dir DIR] [--ocf-root DIR] [--fence-agent-dir DIR] [--shutdown-timeout SECONDS] [--state-dir DIR]';
 
+/** Options of {@link runNode}. */
+export interface RunNodeOptions {
+  /**
+   * Exit the process 2 s after the node stopped if agent processes or
+   * sockets still keep it alive (default true: this is the `quorate node`
+   * process). Pass false when calling from a process that lives on.
+   */
+  readonly forceExit?: boolean;
+}
+
 /** Runs `quorate node`; resolves with the exit code once the node stopped. */
-export async function runNode(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runNode(argv: readonly string[], io: CliIo, runOpts: RunNodeOptions = {}): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -81,7 +91,7 @@ export async function runNode(argv: readonly string[], io: CliIo): Promise<numbe
     ...(runDir !== undefined ? { ocfEnv: { HA_RSCTMP: runDir, HA_VARRUN: runDir } } : {}),
     ...(values['ocf-root'] !== undefined ? { ocfRoot: values['ocf-root'] as string } : {}),
     ...(values['fence-agent-dir'] !== undefined ? { fenceAgentDir: values['fence-agent-dir'] as string } : {}),
-  }, io);
+  }, io, runOpts.forceExit ?? true);
 }
 
 interface MemberOptions {
@@ -123,7 +133,7 @@ function buildTransport(setup: NodeSetup): { transport?: Transport; error?: stri
   return r.ok ? { transport: r.val } : { error: r.val.message };
 }
 
-async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io: CliIo): Promise<number> {
+async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io: CliIo, forceExit: boolean): Promise<number> {
   const clock = new SystemClock();
   const say = (line: string): void => { io.out.write(`${Date.now()} ${line}\n`); };
   let tracker: QuorumTracker | undefined;
@@ -198,7 +208,7 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
   tracker?.dispose();
   say('stopped');
   // Agent processes or sockets still closing must not keep a stopped node alive.
-  setTimeout(() => process.exit(code), 2000).unref();
+  if (forceExit) setTimeout(() => process.exit(code), 2000).unref();
   return code;
 }
 
