@@ -66,14 +66,42 @@ const ONE_OR_MORE = new WeakMap<Ctx, { act: Act; inputs: Act[]; min: number }[]>
  * `then` waits for a pseudo action that can run once enough instances can.
  * Returns false when this is an ordinary ordering.
  */
-export function cloneMinLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags, thens: Act[], requireAll: boolean | undefined): boolean {
-  if (!isClone(a)) return false;
+function cloneMinOf(a: PRsc, requireAll: boolean | undefined): number {
+  if (!isClone(a)) return 0;
   const cm = Number(/^\s*(\d+)/.exec(a.u.meta['clone-min'] ?? '')?.[1] ?? 0);
-  const min = requireAll === false ? 1 : cm;
-  if (min <= 0) return false;
-  const key = `clone-one-or-more:${id}`;
+  return requireAll === false ? 1 : cm;
+}
+
+/** One-or-more pseudo actions made while unpacking constraints, by key. */
+const PRECREATED = new WeakMap<Ctx, Map<string, Act>>();
+
+function oneOrMorePseudo(ctx: Ctx, key: string): Act {
+  const pre = PRECREATED.get(ctx)?.get(key);
+  if (pre) return pre;
   const act: Act = { seq: ctx.seq++, task: key, intervalMs: 0, key, kind: 'pseudo_event', optional: true, runnable: true, attrs: {} };
   ctx.actions.push(act);
+  (PRECREATED.get(ctx) ?? PRECREATED.set(ctx, new Map()).get(ctx)!).set(key, act);
+  return act;
+}
+
+/**
+ * Creates the one-or-more pseudo actions of clone-min orderings as Pacemaker does
+ * while unpacking constraints, before any resource's actions (so they keep its ids).
+ */
+export function precreateCloneMinPseudos(ctx: Ctx, constraints: readonly { kind: string; id: string; first?: string | undefined; then?: string | undefined; requireAll?: boolean | undefined }[]): void {
+  for (const c of constraints) {
+    if (c.kind !== 'rsc_order' || !c.first || !c.then) continue;
+    const a = ctx.byId.get(c.first);
+    if (!a || !ctx.byId.get(c.then) || cloneMinOf(a, c.requireAll) <= 0) continue;
+    oneOrMorePseudo(ctx, `clone-one-or-more:${c.id}`);
+  }
+}
+
+export function cloneMinLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: string, flags: OrderFlags, thens: Act[], requireAll: boolean | undefined): boolean {
+  const min = cloneMinOf(a, requireAll);
+  if (min <= 0) return false;
+  const key = `clone-one-or-more:${id}`;
+  const act = oneOrMorePseudo(ctx, key);
   const inputs: Act[] = [];
   for (const inst of a.children) {
     let fa = instanceAction(inst, aTask);

@@ -18,6 +18,8 @@ import { applyQuorumPolicy, scheduleFencingAndShutdown } from './fencing.js';
 import { applyAntiColocationOrders, applyOrderConstraints, orderProbesBeforeStopDependents, orderProbesBeforeRestarts, propagate } from './ordering.js';
 import { buildGraph } from './graphBuild.js';
 import { precreateActiveRecurring } from './activeOps.js';
+import { precreateCloneMinPseudos } from './cloneOrder.js';
+import { expandedConstraints } from './templates.js';
 import { createLoadStoppedActions, createUtilizationOrders } from './utilization.js';
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
@@ -59,6 +61,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   createLoadStoppedActions(ctx);
   assignResources(ctx);
   precreateActiveRecurring(ctx);
+  precreateCloneMinPseudos(ctx, expandedConstraints(ctx));
   cancelUnconfiguredRecurring(ctx);
   precreateFailedStops(ctx);
   createOrphanDeletes(ctx);
