@@ -136,11 +136,12 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
     }
     const old: LrmResource = i >= 0 ? lrm[i]! : { id: a.resource.runAs ?? a.resource.id, class: a.resource.class, ...(a.resource.provider ? { provider: a.resource.provider } : {}), type: a.resource.type, ops: [] };
     const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);
-    const rc = a.operation === 'monitor' && interval === 0 ? 7 : 0;
+    // Probes and Stopped-role monitors find the resource not running (their expected rc).
+    const rc = a.operation === 'monitor' && (interval === 0 || a.attributes['CRM_meta_op_target_rc'] === '7') ? 7 : 0;
     const op: LrmRscOp = {
       id: `${a.resource.runAs ?? a.resource.id}_${a.operation}_${interval}`, operation: a.operation, operationKey: a.key,
       interval, rcCode: rc, opStatus: 0, callId: callId++,
-      transitionKey: `0:${rc}:0:sim`, transitionMagic: `0:${rc};0:${rc}:0:sim`,
+      transitionKey: `0:${rc}:${interval > 0 ? rc : 0}:sim`, transitionMagic: `0:${rc};0:${rc}:${interval > 0 ? rc : 0}:sim`,
     };
     // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
     const ops = interval === 0 ? old.ops.filter((o) => o.interval !== 0 && a.operation !== 'stop') : old.ops.filter((o) => o.interval !== interval);
