@@ -23,3 +23,5 @@ export * from './api/index.js';
 // The builders share their names with CIB model types; the explicit export makes the
 // builder values win at the package root (each also still carries the CIB type).
 export { Resource, Constraint } from './api/index.js';
+export * from './config/index.js';
+export * from './control/index.js';
