@@ -27,6 +27,7 @@ import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionCha
 import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
 import { createStoppedMonitors } from './monitors.js';
 import type { TransitionGraph } from './graph.js';
+import { scheduleUnfencing } from './unfencing.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
 
@@ -77,6 +78,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   orderRemoteConnectionActions(ctx);
   scheduleFencingAndShutdown(ctx);
   fenceGuests(ctx);
+  scheduleUnfencing(ctx);
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
   applyOrderConstraints(ctx);

@@ -66,7 +66,7 @@ export function formatTransitionSummary(result: ScheduleResult): string[] {
   const inGraph = (a: Act): boolean => ids.has(`${a.key}@${a.kind === 'pseudo_event' ? '' : a.node ?? ''}`);
   const out: string[] = [];
   // crm_simulate lists fencing newest first.
-  for (const [node, why] of [...ctx.fence].reverse()) out.push(`  * Fence (${ctx.cluster.options.stonithAction || 'reboot'}) ${node} '${why}'`);
+  for (const [node, why] of [...ctx.fence].reverse()) out.push(`  * Fence (${ctx.actions.find((a) => a.task === 'stonith' && a.fenceTarget === node)?.fenceAction ?? (ctx.cluster.options.stonithAction || 'reboot')}) ${node} '${why}'`);
   for (const top of ctx.top) for (const r of primitivesOf(top)) out.push(...(cloneInstanceLines(r, inGraph) ?? rscLines(r, inGraph)));
   return out;
 }
@@ -115,7 +115,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
     if (!name) continue;
     const st: NodeState = states.get(name) ?? { id: nodeId.get(name) ?? name, uname: name, transient: [] };
     if (a.kind === 'crm_event') {
-      if (a.operation === 'stonith') {
+      // Unfencing ("on") leaves the node up.
+      if (a.operation === 'stonith' && a.attributes['CRM_meta_stonith_action'] !== 'on') {
         states.set(name, { ...st, inCcm: 'false', crmd: 'offline', join: 'down', expected: 'down', lrm: [] });
       }
       continue;
