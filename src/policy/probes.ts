@@ -13,12 +13,13 @@ export function createProbes(ctx: Ctx): Act[] {
   const probes: Act[] = [];
   const startup = ctx.cluster.options.raw['enable-startup-probes'];
   if (startup !== undefined && /^(false|no|off|0|n)$/i.test(startup)) return probes;
-  for (const top of ctx.top) {
-    for (const r of primitivesOf(top)) {
-      if (r.u.orphan) continue;
-      for (const n of ctx.nodeList) {
-        const u = n.u;
-        if (!u.online || u.unclean || u.pending || u.maintenance || (u.shutdown && !probeWhileShuttingDown(n))) continue;
+  // Node by node, each node's resources in order (pcmk__schedule_probes): this is the ids' order.
+  for (const n of ctx.nodeList) {
+    const u = n.u;
+    if (!u.online || u.unclean || u.pending || u.maintenance || (u.shutdown && !probeWhileShuttingDown(n))) continue;
+    for (const top of ctx.top) {
+      for (const r of primitivesOf(top)) {
+        if (r.u.orphan) continue;
         if (skipRemoteProbe(ctx, r, n.name)) continue;
         if (r.noDiscovery.has(n.name)) continue;
         if (r.u.history[n.name] !== undefined) continue;
