@@ -24,6 +24,8 @@ function cancelRecorded(ctx: Ctx, r: PRsc, node: string, ms: number): void {
   };
   r.actions.push(a);
   ctx.actions.push(a);
+  // The old monitor ends before the resource starts there.
+  for (const s of r.actions) if (s.task === 'start' && s.node === node && !s.probe) order(ctx, a, s, {});
 }
 
 /** Stage (after createActions): Stopped-role monitors on the nodes the resource will not run on. */
