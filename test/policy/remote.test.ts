@@ -7,10 +7,10 @@ import { loadCases, runCase } from './cases.js';
  * (summary, graph by meaning, scores). Raise as the engine improves; a drop is a regression.
  */
 const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
-  'remote-nodes': [5, 6, 11],
-  'guest-nodes': [5, 4, 9],
+  'remote-nodes': [8, 8, 11],
+  'guest-nodes': [6, 7, 10],
   bundles: [1, 1, 6],
-  unfencing: [0, 0, 3],
+  unfencing: [1, 1, 3],
 };
 
 test('remote/guest/bundle features: no crash, and matches at least the recorded floor', () => {
@@ -67,4 +67,16 @@ test('a failed guest container is recovered with a pseudo fencing of the guest',
   const r = one('whitebox-fail1');
   assert.ok(r.graph, 'whitebox-fail1 graph matches');
   assert.match(r.summaryText ?? '', /Pseudo action:\s+stonith-lxc1-reboot on lxc1/);
+});
+
+test('a failed connection with resources active fences the remote node for the right reason', () => {
+  const r = one('remote-recover-fail');
+  assert.ok(r.summary && r.graph, 'remote-recover-fail matches');
+  assert.match(r.summaryText ?? '', /Fence \(reboot\) rhel7-auto4 'FAKE2 is thought to be active there'/);
+});
+
+test('nodes never unfenced are turned on before fence devices are probed or started', () => {
+  const r = one('unfence-device');
+  assert.ok(r.summary && r.graph, 'unfence-device matches');
+  assert.match(r.summaryText ?? '', /Fence \(on\) virt-008 'required by fence_scsi monitor'/);
 });
