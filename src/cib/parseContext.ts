@@ -186,11 +186,12 @@ function keepRaw(node: XmlNode, name: string): void {
  * Attributes not in `known` (plus known ones whose bad value was tolerated), or
  * undefined when there are none. Call it after the typed fields were read.
  */
-export function extraAttrs(node: XmlNode, known: readonly string[]): ExtraAttrs | undefined {
+export function extraAttrs(node: XmlNode, known: readonly string[] | ReadonlySet<string>): ExtraAttrs | undefined {
   let out: Record<string, string> | undefined;
   const kept = rawKept.get(node);
+  const isKnown = known instanceof Set ? (k: string): boolean => known.has(k) : (k: string): boolean => (known as readonly string[]).includes(k);
   for (const [k, v] of Object.entries(node.attrs)) {
-    if (known.includes(k) && !kept?.has(k)) continue;
+    if (isKnown(k) && !kept?.has(k)) continue;
     (out ??= {})[k] = v;
   }
   return out;

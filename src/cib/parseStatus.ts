@@ -19,6 +19,9 @@ const OP_ATTRS: Readonly<Record<string, keyof LrmRscOp>> = {
 };
 const OP_INTS = new Set(['interval', 'rc-code', 'op-status', 'call-id', 'last-rc-change', 'last-run', 'exec-time', 'queue-time']);
 const OP_REQUIRED = ['id', 'operation', 'interval', 'rc-code', 'op-status', 'call-id'];
+/** OP_ATTRS as pairs and as a set, once: every history entry of every node goes through them. */
+const OP_ATTR_PAIRS = Object.entries(OP_ATTRS);
+const OP_ATTR_NAMES: ReadonlySet<string> = new Set(Object.keys(OP_ATTRS));
 
 /** Builds `<status>`. */
 export function buildStatus(ctx: ParseContext, node: XmlNode | undefined, path: string): Status {
@@ -106,7 +109,7 @@ function buildLrmOp(ctx: ParseContext, node: XmlNode, path: string): LrmRscOp {
     if (node.attrs[a] === undefined) ctx.error(a === 'id' ? 'QUORATE_ERR_MISSING_ID' : 'QUORATE_ERR_BAD_CIB', path, `lrm_rsc_op has no ${a}`);
   }
   const out: Record<string, string | number> = {};
-  for (const [attr, field] of Object.entries(OP_ATTRS)) {
+  for (const [attr, field] of OP_ATTR_PAIRS) {
     const v = node.attrs[attr];
     if (v === undefined) continue;
     if (OP_INTS.has(attr)) {
@@ -114,7 +117,7 @@ function buildLrmOp(ctx: ParseContext, node: XmlNode, path: string): LrmRscOp {
       out[field] = n ?? 0;
     } else out[field] = v;
   }
-  const extra = extraAttrs(node, Object.keys(OP_ATTRS));
+  const extra = extraAttrs(node, OP_ATTR_NAMES);
   return compact({
     id: '', operation: '', interval: 0, rcCode: 0, opStatus: 0, callId: 0,
     ...out, extra,
