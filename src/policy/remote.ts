@@ -10,6 +10,7 @@ import { order } from './actions.js';
 import { VARIANTS } from './variants.js';
 import { addColocation } from './colocation.js';
 import { canFence } from './fencing.js';
+import { parseInterval } from '../cib/values.js';
 
 /** A remote or guest node (a node whose resources run through a connection resource). */
 export function isRemoteOrGuest(n: PNode | undefined): boolean {
@@ -88,6 +89,7 @@ export function assignConnectionsFirst(ctx: Ctx): void {
     if (!isRemoteOrGuest(n)) continue;
     const conn = connectionOf(ctx, n);
     if (!conn || conn.variant !== 'primitive') continue;
+    if (waitingToReconnect(ctx, conn)) conn.nextRole = 'Stopped';
     VARIANTS[conn.variant].assign(ctx, conn, conn.u.partialMigration?.target);
     const u = { ...n.u };
     if (conn.assigned !== null && conn.nextRole !== 'Stopped') {
@@ -99,6 +101,15 @@ export function assignConnectionsFirst(ctx: Ctx): void {
     }
     (n as { u: PNode['u'] }).u = u;
   }
+}
+
+/** A failed connection with reconnect_interval is not retried until the interval has passed since its failure. */
+function waitingToReconnect(ctx: Ctx, conn: PRsc): boolean {
+  const v = conn.u.params['reconnect_interval'];
+  if (v === undefined || conn.u.container !== undefined) return false;
+  const ms = parseInterval(v);
+  if (!ms.ok || ms.val <= 0) return false;
+  return conn.u.failures.some((f) => !f.expired && f.op.lastRcChange !== undefined && f.op.lastRcChange + ms.val / 1000 > ctx.cluster.now);
 }
 
 /** Shutdown keeps cluster nodes from being probed, not remote or guest nodes (their connection stop waits for the probes). */
