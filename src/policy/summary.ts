@@ -145,7 +145,9 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
       transitionKey: `0:${rc}:${interval > 0 ? rc : 0}:sim`, transitionMagic: `0:${rc};0:${rc}:${interval > 0 ? rc : 0}:sim`,
     };
     // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
-    const ops = interval === 0 ? old.ops.filter((o) => o.interval !== 0 && a.operation !== 'stop') : old.ops.filter((o) => o.interval !== interval);
+    // A pending one-shot op keeps its own entry (crm_simulate replaces only <rsc>_last_0), so it stays the latest.
+    const keepPending = (o: LrmRscOp): boolean => o.interval === 0 && o.callId < 0 && o.id !== `${old.id}_last_0`;
+    const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => o.interval !== interval);
     ops.push(op);
     const upd: LrmResource = { ...old, ops };
     if (i >= 0) lrm[i] = upd;
@@ -164,6 +166,11 @@ export function formatSummary(cib: Cib, result: ScheduleResult, opts: { now: num
   // crm_simulate re-reads the CIB for the revised status and says again which date it uses.
   if (date !== undefined) out.push(`Using the original execution date of: ${formatDateTime(date)}`, '');
   const revised = unpackCluster(applyGraphToCib(cib, result.graph), { now: opts.now });
+  // crm_simulate prints the revised status without pending operations ("Starting" shows as its role).
+  const hidePending = (rs: readonly { pendingTask?: string; children: readonly unknown[] }[]): void => {
+    for (const r of rs) { delete r.pendingTask; hidePending(r.children as typeof rs); }
+  };
+  hidePending(revised.resources);
   out.push('Revised Cluster Status:', ...formatStatus(revised), '');
   return out.join('\n');
 }
