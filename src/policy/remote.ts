@@ -109,7 +109,10 @@ function waitingToReconnect(ctx: Ctx, conn: PRsc): boolean {
   if (v === undefined || conn.u.container !== undefined) return false;
   const ms = parseInterval(v);
   if (!ms.ok || ms.val <= 0) return false;
-  return conn.u.failures.some((f) => !f.expired && f.op.lastRcChange !== undefined && f.op.lastRcChange + ms.val / 1000 > ctx.cluster.now);
+  // A failure is not cleared before the node has been fenced, however old it is.
+  const node = conn.u.remoteNode !== undefined ? ctx.nodes.get(conn.u.remoteNode) : undefined;
+  const unfenced = node !== undefined && node.u.remoteRequiresReset && !node.u.remoteWasFenced;
+  return conn.u.failures.some((f) => !f.expired && (unfenced || (f.op.lastRcChange !== undefined && f.op.lastRcChange + ms.val / 1000 > ctx.cluster.now)));
 }
 
 /** Shutdown keeps cluster nodes from being probed, not remote or guest nodes (their connection stop waits for the probes). */
