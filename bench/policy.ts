@@ -5,6 +5,7 @@
  */
 import { benchCases } from './policyCases.js';
 import { benchScale, scalePoints } from './policyScale.js';
+import { CASES_DIR } from '../scripts/paths.js';
 
 /** Options of {@link runPolicyBench}. */
 export interface PolicyBenchOptions {
@@ -27,7 +28,7 @@ export function runPolicyBench(o: PolicyBenchOptions = {}): void {
   const mode = o.full ? 'full' : o.quick ? 'quick' : 'default';
   log(`Policy engine benchmark (${mode}; Node ${process.version})`);
   benchCases({
-    dir: o.casesDir ?? process.env['QUORATE_CASES'] ?? '/work/shared/pacemaker-scheduler',
+    dir: o.casesDir ?? CASES_DIR,
     sample: mode === 'full' ? undefined : mode === 'quick' ? 15 : 60,
     processSample: mode === 'full' ? undefined : mode === 'quick' ? 10 : 60,
     cliSample: mode === 'quick' ? 5 : 60,

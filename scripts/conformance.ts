@@ -1,6 +1,6 @@
 /**
  * Conformance against Pacemaker 2.1.5's scheduler regression cases
- * (/work/shared/pacemaker-scheduler). Runs every case in one process; a case
+ * (../shared/pacemaker-scheduler). Runs every case in one process; a case
  * that throws is failed and never stops the run. Compares the whole summary,
  * each summary section, the graph (text and semantics), and scores, then
  * writes docs/conformance.md and prints totals.
@@ -10,9 +10,11 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCib, resolveNow, currentStatus } from '../src/cli/simulate.js';
 import { loadPolicy, type PolicyEngine } from '../src/cli/policySeam.js';
+import type { ScheduleResult } from '../src/policy/index.js';
 import { sameText, splitSections } from '../src/cli/compare.js';
+import { CASES_DIR } from './paths.js';
 
-const DATA = process.env['QUORATE_CASES'] ?? '/work/shared/pacemaker-scheduler';
+const DATA = CASES_DIR;
 const SECTIONS = ['Current cluster status', 'Transition Summary', 'Executing Cluster Transition', 'Revised Cluster Status'] as const;
 type Check = 'summary' | (typeof SECTIONS)[number] | 'graph text' | 'graph semantics' | 'scores' | 'stderr';
 const CHECKS: Check[] = ['summary', ...SECTIONS, 'graph text', 'graph semantics', 'scores', 'stderr'];
@@ -63,11 +65,8 @@ async function runCase(row: CaseRow, policy: PolicyEngine): Promise<CaseResult> 
     const expSections = splitSections(expected);
     let actual = currentStatus(cib, nowR.now);
     res.pass['Current cluster status'] = sameText(currentStatusBody(actual), expSections.get('Current cluster status') ?? '');
-    let result: unknown;
-    if (policy.schedule && policy.formatSummary) {
-      result = policy.schedule(cib, { now: nowR.now });
-      actual += '\n' + policy.formatSummary(cib, result, { now: nowR.now });
-    }
+    const result: ScheduleResult = policy.schedule(cib, { now: nowR.now });
+    actual += '\n' + policy.formatSummary(cib, result, { now: nowR.now });
     const actSections = splitSections(actual);
     for (const s of SECTIONS.slice(1)) {
       const a = actSections.get(s);
@@ -77,19 +76,19 @@ async function runCase(row: CaseRow, policy: PolicyEngine): Promise<CaseResult> 
     // Graph and scores: the dated run passes extra args (-t).
     const dt = argDate(row.extra);
     let gResult = result;
-    if (dt !== undefined && policy.schedule) {
+    if (dt !== undefined) {
       const n2 = resolveNow(cib, dt, wall);
       if (n2.ok) gResult = policy.schedule(cib, { now: n2.now });
     }
     const expGraphFile = join(DATA, 'exp', `${row.name}.exp`);
-    if (gResult !== undefined && policy.formatGraphXml && existsSync(expGraphFile)) {
+    if (existsSync(expGraphFile)) {
       const g = policy.formatGraphXml(gResult);
       const eg = readFileSync(expGraphFile, 'utf8');
       res.pass['graph text'] = sameText(normaliseExp(g), normaliseExp(eg));
       res.pass['graph semantics'] = await graphSemantics(g, eg).catch(() => false);
     }
     const expScores = join(DATA, 'scores', `${row.name}.scores`);
-    if (gResult !== undefined && policy.formatScores && existsSync(expScores)) {
+    if (existsSync(expScores)) {
       const lines = [...policy.formatScores(gResult)].sort();
       const el = readFileSync(expScores, 'utf8').split('\n').filter((l) => l.trim()).sort();
       res.pass.scores = sameText(lines.join('\n'), el.join('\n'));

@@ -30,7 +30,7 @@ simulate options:
   -D, --save-dotfile FILE Save the transition graph (Graphviz dot) to FILE
   -Q, --quiet             Do not print the current cluster status
   -t, --set-datetime DT   Set "now" (ISO 8601)
-  -O, --save-output FILE  Save the input CIB to FILE
+  -O, --save-output FILE  Save the resulting CIB (after the simulated transition with -S) to FILE
 `;
 
 /** Runs the CLI with argv (without node and script); returns the exit code. */

@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCib } from '../cib/parse.js';
+import { serialiseCib } from '../cib/serialise.js';
 import { unpackCluster, executionDate } from '../cib/unpack/unpack.js';
 import { formatPreamble, formatStatus } from '../cib/format/status.js';
 import { parseDateTime } from '../cib/dates.js';
@@ -80,20 +81,19 @@ export function runSimulate(o: SimulateOptions, policy: PolicyEngine, wallClockS
   const now = nowR.now;
   const parts: string[] = [];
   if (!o.quiet) parts.push(currentStatus(cib, now, o.dateTime !== undefined));
-  const wantsPolicy = o.simulate || o.showScores || o.graphFile !== undefined || o.dotFile !== undefined;
-  if (wantsPolicy && policy.schedule) {
+  const wantsPolicy = o.simulate || o.showScores || o.graphFile !== undefined || o.dotFile !== undefined
+    || (o.outputFile !== undefined && o.simulate);
+  let output: Cib = cib;
+  if (wantsPolicy) {
     const result = policy.schedule(cib, { now });
-    if (o.showScores && policy.formatScores) parts.push(['Allocation scores:', ...policy.formatScores(result)].join('\n'));
-    if (o.simulate && policy.formatSummary) parts.push(policy.formatSummary(cib, result, { now }));
-    if (o.graphFile && policy.formatGraphXml) writeFileSync(o.graphFile, policy.formatGraphXml(result));
-    if (o.dotFile && policy.formatGraphDot) writeFileSync(o.dotFile, policy.formatGraphDot(result));
-  } else if (wantsPolicy) {
-    return { ok: false, error: { code: 'QUORATE_ERR_NOT_AVAILABLE', message: 'simulate: the policy engine is not available in this build', exitCode: 1 } };
+    if (o.showScores) parts.push(['Allocation scores:', ...policy.formatScores(result)].join('\n'));
+    if (o.simulate) parts.push(policy.formatSummary(cib, result, { now }));
+    if (o.graphFile) writeFileSync(o.graphFile, policy.formatGraphXml(result));
+    if (o.dotFile) writeFileSync(o.dotFile, policy.formatGraphDot(result));
+    // As crm_simulate -O: with -S, the CIB after the simulated transition.
+    if (o.simulate) output = policy.applyGraphToCib(cib, result.graph);
   }
-  if (o.outputFile) writeFileSync(o.outputFile, cibXmlOf(o.xmlFile));
+  if (o.outputFile) writeFileSync(o.outputFile, serialiseCib(output));
   return { ok: true, stdout: parts.join('\n') };
 }
 
-function cibXmlOf(file: string): string {
-  return readFileSync(file, 'utf8');
-}

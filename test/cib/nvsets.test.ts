@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Cib, NvSet, Primitive } from '../../src/cib/types.js';
 import { parseCib } from '../../src/cib/parse.js';
+import { CASES_DIR } from '../../scripts/paths.js';
 import {
   crmConfigProperties, effectiveMeta, effectiveOpMeta, effectiveParams, effectiveUtilization, indexCib,
   nodeAttributes, nodeUtilization, opDefaults, orderNvSets, resolveNvSets, rscDefaults,
 } from '../../src/cib/nvsets.js';
 
-const CASES = '/work/shared/pacemaker-scheduler/xml';
+const CASES = `${CASES_DIR}/xml`;
 const utc = (y: number, m: number, d: number, h = 0, mi = 0, s = 0): number => Date.UTC(y, m - 1, d, h, mi, s) / 1000;
 
 function load(xml: string): Cib {

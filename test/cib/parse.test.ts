@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { checkCib, parseCib, parseCibWithWarnings, parseConstraintXml, parseResourceXml } from '../../src/cib/parse.js';
 import { serialiseCib } from '../../src/cib/serialise.js';
 import { INFINITY, type Cib, type Clone, type Primitive } from '../../src/cib/types.js';
+import { CASES_DIR } from '../../scripts/paths.js';
 
-const CORPUS = '/work/shared/pacemaker-scheduler/xml';
+const CORPUS = `${CASES_DIR}/xml`;
 const corpus = (f: string): Cib => parseCib(readFileSync(join(CORPUS, f), 'utf8')).unwrap();
 const skip = existsSync(CORPUS) ? false : 'no corpus';
 

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCib } from '../../src/cib/parse.js';
 import { serialiseCib } from '../../src/cib/serialise.js';
+import { CASES_DIR } from '../../scripts/paths.js';
 
-const CORPUS = '/work/shared/pacemaker-scheduler/xml';
+const CORPUS = `${CASES_DIR}/xml`;
 const CRM_VERIFY = ['/usr/sbin/crm_verify', '/usr/bin/crm_verify'].find(p => existsSync(p));
 const PARALLEL = 4;
 

@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCib, parseCibWithWarnings } from '../../src/cib/parse.js';
 import { serialiseCib } from '../../src/cib/serialise.js';
+import { CASES_DIR } from '../../scripts/paths.js';
 
-const CORPUS = '/work/shared/pacemaker-scheduler/xml';
+const CORPUS = `${CASES_DIR}/xml`;
 const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter(f => f.endsWith('.xml')).sort() : [];
 
 test('all scheduler regression CIBs parse, serialise and re-parse to an equal model', { skip: files.length === 0 ? `no corpus at ${CORPUS}` : false }, () => {

@@ -12,8 +12,9 @@ import { parseDateTime } from '../../src/cib/dates.js';
 import { evaluateRuleResult, ruleScore } from '../../src/cib/rules.js';
 import { crmConfigProperties, effectiveParams, indexCib, nodeAttributes } from '../../src/cib/nvsets.js';
 import { parseScore } from '../../src/cib/values.js';
+import { CASES_DIR } from '../../scripts/paths.js';
 
-const DIR = '/work/shared/pacemaker-scheduler';
+const DIR = CASES_DIR;
 
 interface Case { name: string; args: string }
 

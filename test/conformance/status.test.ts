@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadCib, resolveNow, currentStatus } from '../../src/cli/simulate.js';
 import { sameText, splitSections } from '../../src/cli/compare.js';
+import { CASES_DIR } from '../../scripts/paths.js';
 
-const DATA = '/work/shared/pacemaker-scheduler';
+const DATA = CASES_DIR;
 /** The rate reached; raise it as unpacking improves. */
 const THRESHOLD = 0.995;
 

@@ -12,7 +12,8 @@ import { sameText } from '../../src/cli/compare.js';
 import { scheduleUnpacked } from '../../src/policy/schedule.js';
 import { formatSummary, parseGraphXml, compareGraphs, type GraphDiff } from '../../src/policy/index.js';
 
-export const CASES_DIR = '/work/shared/pacemaker-scheduler';
+import { CASES_DIR } from '../../scripts/paths.js';
+export { CASES_DIR };
 
 export interface CaseRow { name: string; feature: string; tier: number; extra: string }
 
