@@ -34,6 +34,14 @@ function createActions(ctx: Ctx, g: PRsc): void {
 
 const MEMBER_TASK: Record<string, string> = { start: 'start', running: 'start', stop: 'stop', stopped: 'stop' };
 
+/** False for a group's stop/start pseudo action no member takes part in (its flags come from its members). */
+export function groupActionHasMembers(a: Act): boolean {
+  const g = a.rsc;
+  const task = MEMBER_TASK[a.task];
+  if (!g || g.variant !== 'group' || !task) return true;
+  return g.children.some((c) => c.actions.some((x) => x.task === task && x.intervalMs === 0 && !x.probe));
+}
+
 /**
  * A group's pseudo action is required when any member's counterpart is, and
  * running/stopped cannot happen when a member's counterpart cannot. Returns true

@@ -5,7 +5,7 @@
  */
 import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
-import { groupActionFlags, memberEndpoints } from './group.js';
+import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY } from './model.js';
@@ -133,7 +133,7 @@ export function propagate(ctx: Ctx): void {
         changed = true;
       }
       if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
-      if (flags.impliesFirst && !then.optional && first.optional) {
+      if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first)) {
         first.optional = false;
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;
