@@ -7,8 +7,7 @@
  * references itself, and never lets a library exception escape.
  * @module
  */
-import { createRequire } from 'node:module';
-import type { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Ok, Err, type Result } from '../util/result.js';
 import { cibError, type CibError } from './errors.js';
 import type { XmlNode } from './types.js';
@@ -34,20 +33,7 @@ export const DEFAULT_XML_LIMITS: XmlLimits = {
   maxElements: 2_000_000,
 };
 
-/**
- * fast-xml-parser, loaded on first use: valid documents never need it (see parseXmlFast.ts),
- * and its ES module tree costs a short-lived CLI more than its one-file CommonJS build.
- */
-let validating: { parser: XMLParser; validator: typeof XMLValidator } | undefined;
-
-function validatingParser(): { parser: XMLParser; validator: typeof XMLValidator } {
-  if (validating) return validating;
-  const fxp = createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XMLParser; XMLValidator: typeof XMLValidator };
-  validating = { parser: new fxp.XMLParser(PARSER_OPTIONS), validator: fxp.XMLValidator };
-  return validating;
-}
-
-const PARSER_OPTIONS = {
+const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -60,7 +46,7 @@ const PARSER_OPTIONS = {
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: false,
-} as const;
+});
 
 type Ordered = Record<string, unknown>;
 
@@ -89,8 +75,7 @@ export function parseXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): R
   }
   let ordered: Ordered[];
   try {
-    const { parser, validator } = validatingParser();
-    const valid = validator.validate(text, { allowBooleanAttributes: false });
+    const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
     if (valid !== true) {
       const { msg, line } = valid.err;
       return Err(cibError('QUORATE_ERR_NOT_XML', '', `not well-formed XML at line ${line}: ${msg}`, line));
