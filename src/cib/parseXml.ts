@@ -1,8 +1,7 @@
 /**
  * Well-formed XML text → generic {@link XmlNode} tree, with limits against hostile input.
  *
- * A one-pass parser (parseXmlFast.ts) takes the common case. Everything it declines goes
- * here: fast-xml-parser does the tokenising, this module checks well-formedness first (for
+ * fast-xml-parser does the tokenising; this module checks well-formedness first (for
  * line numbers), refuses DOCTYPEs (no entity expansion tricks), decodes character
  * references itself, and never lets a library exception escape.
  * @module
@@ -11,7 +10,6 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Ok, Err, type Result } from '../util/result.js';
 import { cibError, type CibError } from './errors.js';
 import type { XmlNode } from './types.js';
-import { parseXmlFast } from './parseXmlFast.js';
 
 /** Limits applied before and while parsing. */
 export interface XmlLimits {
@@ -65,10 +63,6 @@ export function parseXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): R
   if (/<!DOCTYPE/i.test(text)) {
     return Err(cibError('QUORATE_ERR_NOT_XML', '', 'DOCTYPE declarations are not allowed in a CIB'));
   }
-  // Most documents take the one-pass parser; anything it does not accept (errors
-  // included) goes through the validating parser, which words every error.
-  const fast = parseXmlFast(text, limits);
-  if (fast !== undefined) return Ok(fast);
   const depth = maxNesting(text);
   if (depth > limits.maxDepth) {
     return Err(cibError('QUORATE_ERR_TOO_LARGE', '', `elements nest ${depth} deep, more than the limit of ${limits.maxDepth}`));
@@ -193,23 +187,21 @@ export function maxNesting(text: string): number {
   while (i < n) {
     const lt = text.indexOf('<', i);
     if (lt < 0) break;
-    const c1 = text.charCodeAt(lt + 1);
-    if (c1 === 33 /* ! */) {
-      if (text.startsWith('<!--', lt)) { const e = text.indexOf('-->', lt + 4); i = e < 0 ? n : e + 3; continue; }
-      if (text.startsWith('<![CDATA[', lt)) { const e = text.indexOf(']]>', lt + 9); i = e < 0 ? n : e + 3; continue; }
-    }
-    if (c1 === 63 /* ? */ || c1 === 33) { const e = text.indexOf('>', lt + 1); i = e < 0 ? n : e + 1; continue; }
+    if (text.startsWith('<!--', lt)) { const e = text.indexOf('-->', lt + 4); i = e < 0 ? n : e + 3; continue; }
+    if (text.startsWith('<![CDATA[', lt)) { const e = text.indexOf(']]>', lt + 9); i = e < 0 ? n : e + 3; continue; }
+    if (text[lt + 1] === '?' || text[lt + 1] === '!') { const e = text.indexOf('>', lt + 1); i = e < 0 ? n : e + 1; continue; }
+    const closing = text[lt + 1] === '/';
     // Find the end of the tag, skipping quoted attribute values.
     let j = lt + 1;
-    let quote = 0;
+    let quote = '';
     for (; j < n; j++) {
-      const c = text.charCodeAt(j);
-      if (quote !== 0) { if (c === quote) quote = 0; }
-      else if (c === 34 || c === 39) quote = c;
-      else if (c === 62 /* > */) break;
+      const c = text[j]!;
+      if (quote !== '') { if (c === quote) quote = ''; }
+      else if (c === '"' || c === "'") quote = c;
+      else if (c === '>') break;
     }
-    if (c1 === 47 /* / */) depth--;
-    else if (text.charCodeAt(j - 1) !== 47) { depth++; if (depth > max) max = depth; }
+    if (closing) depth--;
+    else if (text[j - 1] !== '/') { depth++; if (depth > max) max = depth; }
     i = j + 1;
   }
   return max;
