@@ -220,7 +220,8 @@ export function settleMigrations(ctx: Ctx): void {
       set.delete(r);
       continue;
     }
-    const blocked = ctx.orders.some((o) => o.then === pseudo && isMandatory(o) && baseTask(o.first) === 'start' && o.first.rsc !== undefined
+    // Implications a group passes on to its members (noGraph) do not hold a member's migration back.
+    const blocked = ctx.orders.some((o) => o.then === pseudo && isMandatory(o) && !o.flags.noGraph && baseTask(o.first) === 'start' && o.first.rsc !== undefined
       && o.first.rsc !== r && !related(o.first.rsc, r) && !o.first.optional && !(o.first.kind === 'pseudo_event' && isMigrating(ctx, o.first.rsc)));
     if (blocked) { revert(ctx, r, pseudo, migrateOps); continue; }
     // Another resource's action never waits for the stop ending a migration (the
