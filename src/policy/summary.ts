@@ -13,6 +13,7 @@ import type { GraphAction, TransitionGraph } from './graph.js';
 import { cloneInstanceLines } from './cloneSummary.js';
 import type { ScheduleResult } from './schedule.js';
 import { primitivesOf, type Act, type PRsc } from './model.js';
+import { executedOpDigest } from './simDigests.js';
 
 function line(action: string, rsc: string, detail: string, reason?: string): string {
   return `  * ${action.padEnd(10)} ${rsc.padEnd(15)} ( ${detail} )${reason ? `  due to ${reason}` : ''}`;
@@ -143,6 +144,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
       id: `${a.resource.runAs ?? a.resource.id}_${a.operation}_${interval}`, operation: a.operation, operationKey: a.key,
       interval, rcCode: rc, opStatus: 0, callId: callId++,
       transitionKey: `0:${rc}:${interval > 0 ? rc : 0}:sim`, transitionMagic: `0:${rc};0:${rc}:${interval > 0 ? rc : 0}:sim`,
+      // The executor's digest, so a re-schedule sees no definition change (simDigests.ts).
+      opDigest: executedOpDigest(a.attributes, interval),
     };
     // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
     // A pending one-shot op keeps its own entry (crm_simulate replaces only <rsc>_last_0), so it stays the latest.
