@@ -2,7 +2,9 @@
  * Transport benchmark: a 3-node loopback Totem-over-TCP ring (and the UDP
  * heartbeat transport for comparison). Ordered-broadcast throughput at 100 B,
  * 1 KiB and 64 KiB payloads, one-message latency p50/p99, and failure
- * detection time with Corosync's default timers.
+ * detection time with Corosync's default timers. Then, for comparison, the
+ * same throughput runs through three real Corosync 3 daemons (see
+ * corosyncCpg.ts), or the reason they could not run here.
  *
  *   node dist/bench/transport.js
  */
@@ -13,6 +15,7 @@ import { totemTcp } from '../src/messaging/totem/tcp.js';
 import { udpHeartbeat } from '../src/messaging/udp/heartbeat.js';
 import type { Transport } from '../src/messaging/transport.js';
 import type { TotemTimers } from '../src/messaging/totem/config.js';
+import { corosyncThroughput } from './corosyncCpg.js';
 
 type Kind = 'tcp' | 'udp';
 
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
   log(await failover('tcp', {}, 'corosync defaults: token 1000 + 650/node above 2, consensus 1.2 × token'));
   log(await failover('tcp', { tokenMs: 300, tokenCoefficientMs: 100 }, 'token 300, coefficient 100'));
   log(await failover('udp', {}, 'interval 100, deadtime 1000'));
+  for (const l of await corosyncThroughput([{ size: 100, count: 10_000 }, { size: 1024, count: 6_667 }, { size: 64 * 1024, count: 500 }])) log(l);
 }
 
 main().then(() => process.exit(0), e => {
