@@ -30,6 +30,8 @@ export function applyQuorumPolicy(ctx: Ctx): void {
   for (const a of ctx.actions) {
     if (!a.rsc || a.task !== 'start' || a.kind === 'crm_event') continue;
     if (a.kind === 'pseudo_event' && a.rsc.variant !== 'group') continue; // collectives other than groups: left to their variant
+    // A group with an active member keeps its start pseudo action (crm_simulate shows it); an inactive one's is blocked.
+    if (a.kind === 'pseudo_event' && primitivesOf(a.rsc).some((p) => p.u.runningOn.length > 0)) continue;
     const r = a.rsc;
     const active = r.u.runningOn.length > 0;
     if (freeze && active) continue;
