@@ -81,6 +81,8 @@ export function rscAction(
     attrs['CRM_meta_on_node'] = n.name;
     attrs['CRM_meta_on_node_uuid'] = n.uuid;
     for (const [k, v] of Object.entries(r.u.params)) attrs[k] = v;
+    // The op's own instance attributes go to the executor too (and into its digest).
+    if (r.variant === 'primitive') for (const set of findOp(r, task, intervalMs)?.instance ?? []) for (const p of set.pairs) if (p.value !== undefined) attrs[p.name] = p.value;
   }
   if (opts.probe) attrs['CRM_meta_op_target_rc'] = '7';
   const a: Act = {
