@@ -20,8 +20,6 @@ import { CASES_DIR, loadCases, type CaseRow } from './cases.js';
  * shrink: a case failing outside it, or a listed case now converging, fails the test.
  */
 const KNOWN_NOT_CONVERGING: readonly string[] = [
-  'not-reschedule-unneeded-monitor',
-  'restart-with-extra-op-params',
   'mon-rsc-3',
   'migrate-partial-4',
   'migration-behind-migrating-remote',
