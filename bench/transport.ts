@@ -15,7 +15,7 @@ import { totemTcp } from '../src/messaging/totem/tcp.js';
 import { udpHeartbeat } from '../src/messaging/udp/heartbeat.js';
 import type { Transport } from '../src/messaging/transport.js';
 import type { TotemTimers } from '../src/messaging/totem/config.js';
-import { corosyncThroughput } from './corosyncCpg.js';
+import { corosyncThroughput, totemTcpNamespaceThroughput } from './corosyncCpg.js';
 
 type Kind = 'tcp' | 'udp';
 
@@ -128,7 +128,10 @@ async function main(): Promise<void> {
   log(await failover('tcp', {}, 'corosync defaults: token 1000 + 650/node above 2, consensus 1.2 × token'));
   log(await failover('tcp', { tokenMs: 300, tokenCoefficientMs: 100 }, 'token 300, coefficient 100'));
   log(await failover('udp', {}, 'interval 100, deadtime 1000'));
-  for (const l of await corosyncThroughput([{ size: 100, count: 10_000 }, { size: 1024, count: 6_667 }, { size: 64 * 1024, count: 500 }])) log(l);
+  // Like for like: three node processes on a private bridge, quorate then Corosync.
+  const perNode = [{ size: 100, count: 10_000 }, { size: 1024, count: 6_667 }, { size: 64 * 1024, count: 500 }];
+  for (const l of await totemTcpNamespaceThroughput(perNode)) log(l);
+  for (const l of await corosyncThroughput(perNode)) log(l);
 }
 
 main().then(() => process.exit(0), e => {
