@@ -105,8 +105,12 @@ export function formatExecution(graph: TransitionGraph): string[] {
   return executionOrder(graph).map(execLine);
 }
 
-/** The CIB with every graph action's simulated success recorded in its status (as crm_simulate does). */
-export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
+/**
+ * The CIB with every graph action's simulated success recorded in its status (as crm_simulate does).
+ * `now` (default: the CIB's execution date) stamps the results' last-run and last-rc-change.
+ */
+export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: number } = {}): Cib {
+  const ranAt = opts.now ?? executionDate(cib);
   const states = new Map<string, NodeState>();
   for (const s of cib.status.nodes) states.set(s.uname ?? s.id, s);
   const nodeId = new Map(cib.configuration.nodes.map((n) => [n.uname, n.id]));
@@ -143,6 +147,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph): Cib {
     const op: LrmRscOp = {
       id: `${a.resource.runAs ?? a.resource.id}_${a.operation}_${interval}`, operation: a.operation, operationKey: a.key,
       interval, rcCode: rc, opStatus: 0, callId: callId++,
+      // Results on different nodes are ordered by these (pe__is_newer_op).
+      ...(ranAt !== undefined ? { lastRun: ranAt, lastRcChange: ranAt } : {}),
       transitionKey: `0:${rc}:${interval > 0 ? rc : 0}:sim`, transitionMagic: `0:${rc};0:${rc}:${interval > 0 ? rc : 0}:sim`,
       // The executor's digest, so a re-schedule sees no definition change (simDigests.ts).
       opDigest: executedOpDigest(a.attributes, interval),

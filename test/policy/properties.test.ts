@@ -23,7 +23,6 @@ const KNOWN_NOT_CONVERGING: readonly string[] = [
   'mon-rsc-3',
   'migrate-partial-4',
   'migration-behind-migrating-remote',
-  'probe-target-of-failed-migrate_to-1',
   'promoted-move',
   'on_fail_demote2',
   'on_fail_demote3',
