@@ -44,17 +44,29 @@ export function isActiveRecurring(r: PRsc, node: string, task: string, intervalM
   return activeRecurringOps(r.u.history[node]).some((o) => o.operation === task && o.interval === intervalMs);
 }
 
-/** The working primitive whose history on `node` came from status entry `lrmId` holding `ops`. */
-function ownerOf(ctx: Ctx, node: string, ops: readonly { id: string; callId: number; operation: string }[]): PRsc | undefined {
-  const first = ops[0];
+/**
+ * Index of which working primitive owns each history entry, keyed by node and op
+ * identity; built once, since a scan per status entry is quadratic in large CIBs.
+ * The first primitive in `ctx.top` order wins, as the owner lookup always did.
+ */
+function historyOwners(ctx: Ctx): Map<string, PRsc> {
+  const owners = new Map<string, PRsc>();
   for (const top of ctx.top) {
     for (const p of primitivesOf(top)) {
-      const h = p.u.history[node];
-      if (!h) continue;
-      if (!first || h.ops.some((o) => o.id === first.id && o.callId === first.callId && o.operation === first.operation)) return p;
+      for (const [node, h] of Object.entries(p.u.history)) {
+        if (!h) continue;
+        for (const o of h.ops) {
+          const k = ownerKey(node, o);
+          if (!owners.has(k)) owners.set(k, p);
+        }
+      }
     }
   }
-  return undefined;
+  return owners;
+}
+
+function ownerKey(node: string, o: { id: string; callId: number; operation: string }): string {
+  return `${node}\u0000${o.id}\u0000${o.callId}\u0000${o.operation}`;
 }
 
 /**
@@ -63,13 +75,14 @@ function ownerOf(ctx: Ctx, node: string, ops: readonly { id: string; callId: num
  * actions keep their place (and so their graph ids) when later stages need them.
  */
 export function precreateActiveRecurring(ctx: Ctx): void {
+  const owners = historyOwners(ctx);
   for (const st of ctx.cluster.cib.status.nodes) {
     const name = st.uname ?? st.id;
     const n = ctx.nodes.get(name);
     if (!n || !n.u.online) continue;
     for (const lr of st.lrm ?? []) {
       if (lr.ops.length === 0) continue;
-      const p = ownerOf(ctx, name, lr.ops);
+      const p = owners.get(ownerKey(name, lr.ops[0]!));
       if (!p || p.variant !== 'primitive') continue;
       for (const op of activeRecurringOps(p.u.history[name])) {
         if (!lr.ops.some((o) => o.id === op.id && o.callId === op.callId)) continue;
