@@ -5,6 +5,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { parseCib } from '../../src/cib/parse.js';
 import { unpackCluster, executionDate } from '../../src/cib/unpack/unpack.js';
 import { currentStatus } from '../../src/cli/simulate.js';
@@ -56,5 +57,31 @@ export function runCase(c: CaseRow): CaseResult {
     return { name, summary, graph, scores, ...(diff ? { diff } : {}), summaryText, scoresText: res.scores };
   } catch (e) {
     return { name, summary: false, graph: false, scores: false, error: String((e as Error).stack ?? e) };
+  }
+}
+
+/** Per-feature floors: [summary, graph by meaning, scores] matches a feature must keep. */
+export type FeatureFloors = Record<string, [summary: number, graph: number, scores: number]>;
+
+/**
+ * Runs every case of the features in `floors` and asserts none crashes and each
+ * feature still reaches its recorded matches (a drop is a regression).
+ */
+export function assertFeatureFloors(floors: FeatureFloors): void {
+  const got: Record<string, [number, number, number]> = {};
+  const crashes: string[] = [];
+  for (const c of loadCases()) {
+    if (!(c.feature in floors)) continue;
+    const r = runCase(c);
+    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
+    const g = (got[c.feature] ??= [0, 0, 0]);
+    if (r.summary) g[0]++;
+    if (r.graph) g[1]++;
+    if (r.scores) g[2]++;
+  }
+  assert.deepEqual(crashes, []);
+  for (const [f, floor] of Object.entries(floors)) {
+    const g = got[f] ?? [0, 0, 0];
+    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
   }
 }

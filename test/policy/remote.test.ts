@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCases, runCase } from './cases.js';
+import { loadCases, runCase, assertFeatureFloors, type FeatureFloors } from './cases.js';
 
 /**
  * Matches reached on remote nodes, guest nodes, bundles and unfencing
  * (summary, graph by meaning, scores). Raise as the engine improves; a drop is a regression.
  */
-const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
+const FLOOR: FeatureFloors = {
   'remote-nodes': [9, 10, 13],
   'guest-nodes': [6, 7, 10],
   bundles: [1, 1, 6],
@@ -14,22 +14,7 @@ const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = 
 };
 
 test('remote/guest/bundle features: no crash, and matches at least the recorded floor', () => {
-  const got: Record<string, [number, number, number]> = {};
-  const crashes: string[] = [];
-  for (const c of loadCases()) {
-    if (!(c.feature in FLOOR)) continue;
-    const r = runCase(c);
-    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
-    const g = (got[c.feature] ??= [0, 0, 0]);
-    if (r.summary) g[0]++;
-    if (r.graph) g[1]++;
-    if (r.scores) g[2]++;
-  }
-  assert.deepEqual(crashes, []);
-  for (const [f, floor] of Object.entries(FLOOR)) {
-    const g = got[f] ?? [0, 0, 0];
-    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
-  }
+  assertFeatureFloors(FLOOR);
 });
 
 function one(name: string): ReturnType<typeof runCase> {

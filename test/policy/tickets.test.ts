@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCib } from '../../src/cib/parse.js';
 import { schedule } from '../../src/policy/index.js';
-import { loadCases, runCase } from './cases.js';
+import { assertFeatureFloors, type FeatureFloors } from './cases.js';
 
 /**
  * Matches reached on the ticket and template features (summary, graph by
  * meaning, scores). Raise these as the engine improves; a drop is a regression.
  */
-const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
+const FLOOR: FeatureFloors = {
   tickets: [16, 16, 16],
   'tickets-groups': [23, 23, 23],
   'tickets-clones': [16, 16, 16],
@@ -18,22 +18,7 @@ const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = 
 };
 
 test('ticket and template features: no crash, and matches at least the recorded floor', () => {
-  const got: Record<string, [number, number, number]> = {};
-  const crashes: string[] = [];
-  for (const c of loadCases()) {
-    if (!(c.feature in FLOOR)) continue;
-    const r = runCase(c);
-    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
-    const g = (got[c.feature] ??= [0, 0, 0]);
-    if (r.summary) g[0]++;
-    if (r.graph) g[1]++;
-    if (r.scores) g[2]++;
-  }
-  assert.deepEqual(crashes, []);
-  for (const [f, floor] of Object.entries(FLOOR)) {
-    const g = got[f] ?? [0, 0, 0];
-    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
-  }
+  assertFeatureFloors(FLOOR);
 });
 
 /** Two online nodes, stonith on or off, `rsc1` running on n2, a configurable ticket. */
