@@ -10,33 +10,11 @@ import type { NodeHistory } from '../cib/unpack/types.js';
 import type { Ctx, PRsc } from './model.js';
 import { primitivesOf } from './model.js';
 import { rscAction } from './actions.js';
-
-/** Indexes of the last start and last stop in a call-id-sorted history (calculate_active_ops). */
-function startStopIndex(ops: readonly LrmRscOp[]): { start: number; stop: number } {
-  let stop = -1, start = -1, impliedMonitor = -1, impliedClone = -1;
-  ops.forEach((op, i) => {
-    if (op.operation === 'stop' && op.opStatus === 0) stop = i;
-    else if (op.operation === 'start' || op.operation === 'migrate_from') start = i;
-    else if (impliedMonitor <= stop && op.operation === 'monitor') {
-      if (op.rcCode === 0 || op.rcCode === 8) impliedMonitor = i;
-    } else if (op.operation === 'promote' || op.operation === 'demote') impliedClone = i;
-  });
-  if (start === -1) start = impliedClone !== -1 ? impliedClone : impliedMonitor;
-  return { start, stop };
-}
+import { activeRecurring } from '../cib/unpack/history.js';
 
 /** Recurring operations still active in one node's history, oldest first. */
 export function activeRecurringOps(h: NodeHistory | undefined): LrmRscOp[] {
-  if (!h) return [];
-  const { start, stop } = startStopIndex(h.ops);
-  const out: LrmRscOp[] = [];
-  h.ops.forEach((op, i) => {
-    if (start < stop && i <= stop) return;
-    if (i < start) return;
-    if (op.interval <= 0 || op.opStatus === -1) return;
-    out.push(op);
-  });
-  return out;
+  return h ? activeRecurring(h.ops) : [];
 }
 
 /** Is `task` at `intervalMs` an active recurring operation of `r` on `node`? */

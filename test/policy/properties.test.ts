@@ -27,11 +27,6 @@ const KNOWN_NOT_CONVERGING: readonly string[] = [
   'on_fail_demote2',
   'on_fail_demote3',
   '726',
-  'stopped-monitor-03',
-  'stopped-monitor-08',
-  'stopped-monitor-21',
-  'stopped-monitor-22',
-  'intervals',
   'container-3',
   'remote-partial-migrate',
 ];

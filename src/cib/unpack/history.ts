@@ -287,10 +287,12 @@ function opFailure(
 }
 
 /**
- * The recurring operations still active on a node, from its sorted history: only
- * those recorded after the resource last started there (a start or migrate_from, or
- * failing that a promote/demote or a successful monitor after the last stop), and
- * none when it was stopped since. An older monitor died with the instance it watched.
+ * The recurring operations still active on a node, from its call-id-sorted history
+ * (Pacemaker's calculate_active_ops / process_recurring): those recorded after the
+ * resource last started there (a start or migrate_from, or failing that the last
+ * promote/demote, or else the first successful monitor after the last stop); when it
+ * was stopped since, only those recorded after that stop. Pending ops are not active.
+ * An older monitor died with the instance it watched.
  */
 export function activeRecurring(sorted: readonly LrmRscOp[]): LrmRscOp[] {
   let start = -1;
@@ -305,6 +307,5 @@ export function activeRecurring(sorted: readonly LrmRscOp[]): LrmRscOp[] {
     } else if (op.operation === 'promote' || op.operation === 'demote') impliedByRole = i;
   });
   if (start === -1) start = impliedByRole !== -1 ? impliedByRole : impliedByMonitor;
-  if (start < stop) return [];
-  return sorted.filter((op, i) => i >= start && op.interval > 0 && op.opStatus !== 1);
+  return sorted.filter((op, i) => !(start < stop && i <= stop) && i >= start && op.interval > 0 && op.opStatus !== -1);
 }
