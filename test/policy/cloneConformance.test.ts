@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { parseCib } from '../../src/cib/parse.js';
 import { schedule, formatGraphXml, formatScores } from '../../src/policy/index.js';
 import { sameText } from '../../src/cli/compare.js';
-import { CASES_DIR, loadCases, runCase } from './cases.js';
+import { CASES_DIR, assertFeatureFloors, type FeatureFloors } from './cases.js';
 
 /**
  * Matches reached on the clone features (summary, graph by meaning, scores).
  * Raise these as the engine improves; a drop is a regression.
  */
-const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
+const FLOOR: FeatureFloors = {
   clones: [24, 28, 28],
   'clones-basic': [9, 10, 10],
   interleave: [5, 5, 6],
@@ -20,22 +20,7 @@ const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = 
 };
 
 test('clone features: no crash, and matches at least the recorded floor', () => {
-  const got: Record<string, [number, number, number]> = {};
-  const crashes: string[] = [];
-  for (const c of loadCases()) {
-    if (!(c.feature in FLOOR)) continue;
-    const r = runCase(c);
-    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
-    const g = (got[c.feature] ??= [0, 0, 0]);
-    if (r.summary) g[0]++;
-    if (r.graph) g[1]++;
-    if (r.scores) g[2]++;
-  }
-  assert.deepEqual(crashes, []);
-  for (const [f, floor] of Object.entries(FLOOR)) {
-    const g = got[f] ?? [0, 0, 0];
-    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
-  }
+  assertFeatureFloors(FLOOR);
 });
 
 test('clone cases schedule deterministically (graph text and scores)', () => {

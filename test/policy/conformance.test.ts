@@ -1,12 +1,11 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { loadCases, runCase } from './cases.js';
+import { assertFeatureFloors, type FeatureFloors } from './cases.js';
 
 /**
  * Matches reached per feature on tier-1 cases without clones (summary, graph by
  * meaning, scores). Raise these as the engine improves; a drop is a regression.
  */
-const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = {
+const FLOOR: FeatureFloors = {
   primitives: [8, 8, 8],
   groups: [14, 15, 15],
   'colocation-basic': [9, 9, 9],
@@ -26,20 +25,5 @@ const FLOOR: Record<string, [summary: number, graph: number, scores: number]> = 
 };
 
 test('tier-1 cases without clones: no crash, and per-feature matches at least the recorded floor', () => {
-  const got: Record<string, [number, number, number]> = {};
-  const crashes: string[] = [];
-  for (const c of loadCases()) {
-    if (c.tier !== 1 || !(c.feature in FLOOR)) continue;
-    const r = runCase(c);
-    if (r.error) crashes.push(`${c.name}: ${r.error.split('\n')[0]}`);
-    const g = (got[c.feature] ??= [0, 0, 0]);
-    if (r.summary) g[0]++;
-    if (r.graph) g[1]++;
-    if (r.scores) g[2]++;
-  }
-  assert.deepEqual(crashes, []);
-  for (const [f, floor] of Object.entries(FLOOR)) {
-    const g = got[f] ?? [0, 0, 0];
-    assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
-  }
+  assertFeatureFloors(FLOOR);
 });
