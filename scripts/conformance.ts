@@ -145,7 +145,9 @@ function report(results: CaseResult[]): string {
 }
 
 const results = await runConformance();
-writeFileSync(new URL('../../docs/conformance.md', import.meta.url), report(results));
+// `--out FILE` writes the report elsewhere (parallel work trees keep docs/ untouched).
+const outArg = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length);
+writeFileSync(outArg ?? new URL('../../docs/conformance.md', import.meta.url), report(results));
 for (const c of CHECKS) {
   const n = results.filter((r) => r.pass[c] === true).length;
   console.log(`${c.padEnd(30)} ${String(n).padStart(4)} / ${results.length}  ${pct(n, results.length)}`);
