@@ -8,7 +8,7 @@ import { order, rscAction } from './actions.js';
 import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
-import { INFINITY } from './model.js';
+import { INFINITY, topOf } from './model.js';
 import { oneOrMoreAction, relaxedSet } from './orderingSets.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 import { expandedConstraints } from './templates.js';
@@ -108,6 +108,16 @@ function describe(a: Act): string {
   return a.rsc ? `${a.rsc.id} ${a.task}` : a.key;
 }
 
+/**
+ * A required stop of a clone (or of one of its instances) does not by itself make a
+ * group ordered before it stop: only members' own stops do (bug-lf-2153).
+ */
+function groupBeforeClone(first: Act, then: Act): boolean {
+  if (first.rsc?.variant !== 'group' || !then.rsc) return false;
+  const t = topOf(then.rsc);
+  return t.variant === 'clone' && t !== topOf(first.rsc);
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
   for (let round = 0, changed = true; changed && round < 1000; round++) {
@@ -133,7 +143,7 @@ export function propagate(ctx: Ctx): void {
         changed = true;
       }
       if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
-      if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first)) {
+      if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first) && !groupBeforeClone(first, then)) {
         first.optional = false;
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;
