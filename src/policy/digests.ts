@@ -13,6 +13,7 @@ import { parseInterval } from '../cib/values.js';
 import { sortOps } from '../cib/unpack/history.js';
 import { findOp, opMeta, order, rscAction } from './actions.js';
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
+import { clearFailcount, effectiveFailcount } from './failcountClear.js';
 
 function escAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -230,9 +231,12 @@ export function scheduleDefinitionChanges(ctx: Ctx): ScheduledChange[] {
       }
     }
     out.push({ ...c, ...(action ? { action } : {}) });
+    // A changed definition gets a fresh start: failures recorded there are forgotten.
+    if (effectiveFailcount(ctx, r, c.node) > 0) clearFailcount(ctx, r, c.node);
   }
   return out;
 }
+
 
 function realStart(r: PRsc): Act | undefined {
   return r.actions.find((a) => a.task === 'start' && a.intervalMs === 0 && !a.probe && a.node === r.assigned);
