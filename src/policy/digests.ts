@@ -13,7 +13,7 @@ import { parseInterval } from '../cib/values.js';
 import { sortOps } from '../cib/unpack/history.js';
 import { findOp, opMeta, order, rscAction } from './actions.js';
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
-import { clearFailcount, effectiveFailcount } from './failcountClear.js';
+import { clearFailcount, effectiveFailcount, readExpiry } from './failcountClear.js';
 
 function escAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -174,13 +174,16 @@ export function findDefinitionChanges(ctx: Ctx): DefinitionChange[] {
         const { start, stop } = activeOpIndexes(ops);
         if (start < stop) continue;
         const nodeMaint = ctx.nodes.get(node)?.u.maintenance ?? false;
+        const expired = readExpiry(ctx, r, node, h.ops).expired;
         ops.forEach((op, i) => {
           if (i < start || op.callId < 0) return;
           if (op.interval > 0 && (r.u.maintenance || nodeMaint)) return;
           if (op.interval === 0 && !['monitor', 'start', 'promote', 'migrate_from'].includes(op.operation)) return;
           // Recurring ops no longer configured are cancelled elsewhere (history.ts).
           if (op.interval > 0 && !findOp(r, op.operation, op.interval)) return;
-          const check = compareOpDigests(ctx, r, op);
+          let check = compareOpDigests(ctx, r, op);
+          // A recurring op whose failure expired runs again (its recorded digest no longer counts).
+          if (check.outcome === 'match' && op.interval > 0 && expired.has(op)) check = { ...check, outcome: 'all' };
           if (check.outcome !== 'match') out.push({ rsc: r, node, op, check });
         });
       }

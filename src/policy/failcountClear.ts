@@ -10,6 +10,7 @@
  */
 import type { LrmRscOp } from '../cib/types.js';
 import { parseInterval } from '../cib/values.js';
+import { targetRc } from '../cib/unpack/history.js';
 import { cloneOf, cloneData } from './cloneAssign.js';
 import { compareOpDigests, effectiveParams } from './digests.js';
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
@@ -24,7 +25,7 @@ function rawFailcount(r: PRsc, node: string): number {
 }
 
 /** Fail count of `r` on `node` that failure-timeout has not yet expired. */
-export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string): number {
+export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string, timeoutMs?: number): number {
   const c = cloneOf(r);
   const members = !c || cloneData(c).unique ? [r] : c.children.flatMap(primitivesOf).filter((p) => p.u.baseId === r.u.baseId);
   let total = 0;
@@ -32,7 +33,8 @@ export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string): number {
     const fc = p.u.failcount[node]?.total ?? 0;
     if (fc <= 0) continue;
     const last = p.u.lastFailure[node];
-    if (p.u.failureTimeoutMs > 0 && last !== undefined && last + p.u.failureTimeoutMs / 1000 < ctx.cluster.now) continue;
+    const t = timeoutMs ?? p.u.failureTimeoutMs;
+    if (t > 0 && last !== undefined && last + t / 1000 < ctx.cluster.now) continue;
     total += fc;
   }
   return total;
@@ -60,36 +62,72 @@ function hasReconnectInterval(r: PRsc): boolean {
   return ms.ok && ms.val > 0;
 }
 
-/** Whether reading `op` (one of `r`'s history entries on `node`) clears `r`'s fail count there. */
-function clearsFailcount(ctx: Ctx, r: PRsc, node: string, op: LrmRscOp): boolean {
-  if (op.opStatus === 7 /* not installed */) return false;
-  const isLastFailure = op.id.endsWith('_last_failure_0');
-  let expired = false;
-  if (r.u.failureTimeoutMs > 0 && op.lastRcChange !== undefined) {
-    // A connection's last failure does not expire while its reconnect interval holds it.
-    const ignore = isLastFailure && hasReconnectInterval(r) && ctx.cluster.options.stonithEnabled;
-    expired = !ignore && ctx.cluster.now >= op.lastRcChange + r.u.failureTimeoutMs / 1000;
-  }
-  if (expired) {
-    if (rawFailcount(r, node) > 0) {
-      if (effectiveFailcount(ctx, r, node) === 0) return true;
-      expired = false;
-    } else if (isLastFailure && hasReconnectInterval(r)) return true;
-  }
-  if (!expired && isLastFailure && (op.operation === 'start' || op.operation === 'monitor')) {
-    const outcome = compareOpDigests(ctx, r, op).outcome;
-    if (outcome === 'restart' || outcome === 'all') return true;
+/**
+ * A failed entry of an op configured with on-fail=block: from then on the
+ * resource's failure-timeout is ignored (the two conflict).
+ */
+function isBlockedFailure(r: PRsc, op: LrmRscOp): boolean {
+  const base = r.u.baseId;
+  for (const o of r.u.ops) {
+    if (o.onFail !== 'block' || o.name !== op.operation) continue;
+    const ms = parseInterval(o.interval ?? '0');
+    if ((ms.ok ? ms.val : 0) !== op.interval) continue;
+    if (op.id === `${base}_last_failure_0`) return true;
+    if (op.id === `${base}_${o.name}_${op.interval}` && op.rcCode !== targetRc(op)) return true;
   }
   return false;
 }
 
+/** What reading one node's history of a resource finds about expiry. */
+export interface ExpiryReading {
+  /** The fail count there is to be cleared. */
+  readonly clear: boolean;
+  /** Entries whose failure has expired (a recurring one is issued again). */
+  readonly expired: ReadonlySet<LrmRscOp>;
+}
+
+function isFailure(op: LrmRscOp): boolean {
+  return op.callId >= 0 && (op.opStatus !== 0 || op.rcCode !== targetRc(op));
+}
+
+/**
+ * Reads `r`'s history entries on `node` in order as the status is unpacked: which
+ * failures have expired and whether the fail count is cleared.
+ */
+export function readExpiry(ctx: Ctx, r: PRsc, node: string, ops: readonly LrmRscOp[]): ExpiryReading {
+  let clear = false;
+  const expiredOps = new Set<LrmRscOp>();
+  let timeoutMs = r.u.failureTimeoutMs;
+  for (const op of ops) {
+    if (op.opStatus === 7 /* not installed */) continue;
+    const isLastFailure = op.id.endsWith('_last_failure_0');
+    let expired = false;
+    let effective: number | undefined;
+    if (timeoutMs > 0 && op.lastRcChange !== undefined) {
+      // A connection's last failure does not expire while its reconnect interval holds it.
+      const ignore = isLastFailure && hasReconnectInterval(r) && ctx.cluster.options.stonithEnabled;
+      expired = !ignore && ctx.cluster.now >= op.lastRcChange + timeoutMs / 1000;
+      if (isBlockedFailure(r, op)) timeoutMs = 0;
+      effective = effectiveFailcount(ctx, r, node, timeoutMs);
+    }
+    if (expired) {
+      if (rawFailcount(r, node) > 0) {
+        if (effective === 0) clear = true;
+        else expired = false;
+      } else if (isLastFailure && hasReconnectInterval(r)) clear = true;
+    }
+    if (!expired && isLastFailure && (op.operation === 'start' || op.operation === 'monitor')) {
+      const outcome = compareOpDigests(ctx, r, op).outcome;
+      if (outcome === 'restart' || outcome === 'all') clear = true;
+    }
+    if (expired && isFailure(op)) expiredOps.add(op);
+  }
+  return { clear, expired: expiredOps };
+}
+
 /** Clears `r`'s fail count on `node` if any of its history entries there calls for it (status order). */
 export function clearFailcountsFromHistory(ctx: Ctx, r: PRsc, node: string, ops: readonly LrmRscOp[]): void {
-  if (r.u.orphan) return;
-  for (const op of ops) {
-    if (clearsFailcount(ctx, r, node, op)) {
-      clearFailcount(ctx, r, node);
-      return;
-    }
-  }
+  // A blocked resource's actions are not carried out, clean-up included.
+  if (r.u.orphan || !r.managed) return;
+  if (readExpiry(ctx, r, node, ops).clear) clearFailcount(ctx, r, node);
 }
