@@ -11,7 +11,6 @@ import type { Ctx, PRsc } from './model.js';
 import { primitivesOf } from './model.js';
 import { rscAction } from './actions.js';
 import { activeRecurring } from '../cib/unpack/history.js';
-import { clearFailcountsFromHistory } from './failcountClear.js';
 
 /** Recurring operations still active in one node's history, oldest first. */
 export function activeRecurringOps(h: NodeHistory | undefined): LrmRscOp[] {
@@ -63,8 +62,6 @@ export function precreateActiveRecurring(ctx: Ctx): void {
       if (lr.ops.length === 0) continue;
       const p = owners.get(ownerKey(name, lr.ops[0]!));
       if (!p || p.variant !== 'primitive') continue;
-      // Reading the entries may clear the fail count first (expired failures, changed parameters).
-      clearFailcountsFromHistory(ctx, p, name, p.u.history[name]?.ops ?? []);
       for (const op of activeRecurringOps(p.u.history[name])) {
         if (!lr.ops.some((o) => o.id === op.id && o.callId === op.callId)) continue;
         rscAction(ctx, p, op.operation, op.interval, name, { optional: true });

@@ -13,7 +13,6 @@ import { parseInterval } from '../cib/values.js';
 import { sortOps } from '../cib/unpack/history.js';
 import { findOp, opMeta, order, rscAction } from './actions.js';
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
-import { clearFailcount, effectiveFailcount, readExpiry } from './failcountClear.js';
 
 function escAttr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -174,16 +173,13 @@ export function findDefinitionChanges(ctx: Ctx): DefinitionChange[] {
         const { start, stop } = activeOpIndexes(ops);
         if (start < stop) continue;
         const nodeMaint = ctx.nodes.get(node)?.u.maintenance ?? false;
-        const expired = readExpiry(ctx, r, node, h.ops).expired;
         ops.forEach((op, i) => {
           if (i < start || op.callId < 0) return;
           if (op.interval > 0 && (r.u.maintenance || nodeMaint)) return;
           if (op.interval === 0 && !['monitor', 'start', 'promote', 'migrate_from'].includes(op.operation)) return;
           // Recurring ops no longer configured are cancelled elsewhere (history.ts).
           if (op.interval > 0 && !findOp(r, op.operation, op.interval)) return;
-          let check = compareOpDigests(ctx, r, op);
-          // A recurring op whose failure expired runs again (its recorded digest no longer counts).
-          if (check.outcome === 'match' && op.interval > 0 && expired.has(op)) check = { ...check, outcome: 'all' };
+          const check = compareOpDigests(ctx, r, op);
           if (check.outcome !== 'match') out.push({ rsc: r, node, op, check });
         });
       }
@@ -234,12 +230,9 @@ export function scheduleDefinitionChanges(ctx: Ctx): ScheduledChange[] {
       }
     }
     out.push({ ...c, ...(action ? { action } : {}) });
-    // A changed definition gets a fresh start: failures recorded there are forgotten.
-    if (effectiveFailcount(ctx, r, c.node) > 0) clearFailcount(ctx, r, c.node);
   }
   return out;
 }
-
 
 function realStart(r: PRsc): Act | undefined {
   return r.actions.find((a) => a.task === 'start' && a.intervalMs === 0 && !a.probe && a.node === r.assigned);

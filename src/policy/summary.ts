@@ -135,7 +135,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
       // delete forgets the resource's history here; cancel ends one recurring operation.
       if (i >= 0) {
         if (a.operation === 'delete') lrm.splice(i, 1);
-        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1)) };
+        // The failure record stays (crm_simulate only replaces the op's own entry).
+        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1) || o.id.endsWith('_last_failure_0')) };
       }
       states.set(name, { ...st, lrm });
       continue;
