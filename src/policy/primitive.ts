@@ -12,6 +12,7 @@ import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 import { isActiveRecurring } from './activeOps.js';
 import { haveStonithResource } from './fencing.js';
+import { createDanglingStops } from './migration.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   // Utilization: nodes without room are banned; with no room anywhere, the emptiest is preferred.
@@ -101,6 +102,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
     }
     return;
   }
+  createDanglingStops(ctx, r);
   let stopNodes: string[] = [];
   let startRequired = false;
   const stopOnly = cur.length > 1 && r.u.meta['multiple-active'] === 'stop_only';
