@@ -99,7 +99,8 @@ export function applyLocations(ctx: Ctx): void {
     if (sc?.ok) base.set(nc.uname, sc.val);
   }
   for (const r of ctx.byId.values()) {
-    if (symmetric) for (const n of ctx.nodeList) r.allowed.set(n.name, base.get(n.name) ?? 0);
+    // Nodes known only from the status (orphaned connections) appear after resources are unpacked: no default score.
+    if (symmetric) for (const n of ctx.nodeList) if (n.u.fromStatus !== true) r.allowed.set(n.name, base.get(n.name) ?? 0);
   }
   const exclusive = new Map<PRsc, Set<string>>();
   for (const c of expandedConstraints(ctx)) {

@@ -131,12 +131,11 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     if (a.operation === 'notify') continue;
     const lrm = [...(st.lrm ?? [])];
     const i = lrm.findIndex((l) => l.id === (a.resource!.runAs ?? a.resource!.id));
-    if (a.operation === 'delete' || a.operation === 'cancel') {
-      // delete forgets the resource's history here; cancel ends one recurring operation.
-      if (i >= 0) {
-        if (a.operation === 'delete') lrm.splice(i, 1);
-        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1)) };
-      }
+    // crm_simulate only reports a delete: the history stays.
+    if (a.operation === 'delete') continue;
+    if (a.operation === 'cancel') {
+      // cancel ends one recurring operation.
+      if (i >= 0) lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1)) };
       states.set(name, { ...st, lrm });
       continue;
     }
@@ -156,7 +155,9 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
     // A pending one-shot op keeps its own entry (crm_simulate replaces only <rsc>_last_0), so it stays the latest.
     const keepPending = (o: LrmRscOp): boolean => o.interval === 0 && o.callId < 0 && o.id !== `${old.id}_last_0`;
-    const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => o.interval !== interval);
+    // crm_simulate keeps <rsc>_last_failure_0 whatever runs next (unpack decides whether it still counts).
+    const keepFailure = (o: LrmRscOp): boolean => o.id === `${old.id}_last_failure_0`;
+    const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || keepFailure(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => keepFailure(o) || o.interval !== interval);
     ops.push(op);
     const upd: LrmResource = { ...old, ops };
     if (i >= 0) lrm[i] = upd;
