@@ -132,6 +132,12 @@ export function applyLocations(ctx: Ctx): void {
   }
   for (const [r, set] of exclusive) {
     for (const p of [r, ...r.children]) for (const n of ctx.nodeList) if (!set.has(n.name)) p.noDiscovery.add(n.name);
+    // Exclusive discovery also bans the resource (and its descendants) from every other node it could run on.
+    const ban = (x: PRsc): void => {
+      for (const node of x.allowed.keys()) if (!set.has(node)) x.allowed.set(node, -INFINITY);
+      x.children.forEach(ban);
+    };
+    ban(r);
   }
   void INFINITY;
 }
