@@ -155,8 +155,11 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
     // A pending one-shot op keeps its own entry (crm_simulate replaces only <rsc>_last_0), so it stays the latest.
     const keepPending = (o: LrmRscOp): boolean => o.interval === 0 && o.callId < 0 && o.id !== `${old.id}_last_0`;
-    // crm_simulate keeps <rsc>_last_failure_0 whatever runs next (unpack decides whether it still counts).
-    const keepFailure = (o: LrmRscOp): boolean => o.id === `${old.id}_last_failure_0`;
+    // crm_simulate keeps <rsc>_last_failure_0 whatever runs next; kept here across a stop, where
+    // the failure's on-fail still decides the revised state (a remote connection waiting to
+    // reconnect stays failed). Other results drop it: unpack does not yet clear every failure a
+    // later success supersedes (not-installed agents), so keeping it there would misreport.
+    const keepFailure = (o: LrmRscOp): boolean => a.operation === 'stop' && o.id === `${old.id}_last_failure_0`;
     const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || keepFailure(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => keepFailure(o) || o.interval !== interval);
     ops.push(op);
     const upd: LrmResource = { ...old, ops };
