@@ -134,8 +134,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     // crm_simulate only reports a delete: the history stays.
     if (a.operation === 'delete') continue;
     if (a.operation === 'cancel') {
-      // cancel ends one recurring operation.
-      if (i >= 0) lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1)) };
+      // cancel ends one recurring operation; the failure record stays (crm_simulate only replaces the op's own entry).
+      if (i >= 0) lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1) || o.id.endsWith('_last_failure_0')) };
       states.set(name, { ...st, lrm });
       continue;
     }
