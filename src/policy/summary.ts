@@ -41,7 +41,9 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   if (migrateFrom) return [line('Migrate', r.id, `${r.u.partialMigration?.stage === 'migrate_to' ? r.u.partialMigration.source : from} -> ${migrateFrom.node}`)];
   if (start && start.kind === 'pseudo_event') return [r.u.failed ? line('Recover', r.id, next!, r.reason) : line('Restart', r.id, next!)];
   if (start && stops.length) {
-    if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${from} -> ${next}`)];
+    // A primitive found promoted (outside a promotable clone) shows the role it leaves.
+    const roles = r.u.role === 'Promoted' && r.actions.some((a) => a.task === 'demote') ? ['Promoted ', 'Started '] : ['', ''];
+    if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`)];
     if (r.u.failed) return [line('Recover', r.id, from)];
     return [line('Restart', r.id, from, start.reason)];
   }
