@@ -136,6 +136,18 @@ function restartsActive(a: Act): boolean {
   return primitivesOf(a.rsc).some((p) => (a.node === undefined ? p.u.runningOn.length > 0 : p.u.runningOn.includes(a.node)));
 }
 
+const COMPLETED: Record<string, string> = { start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted' };
+
+/**
+ * The "first" side as Pacemaker names it in a reason: an instance standing in for its
+ * clone in an ordering with something outside the clone is the clone's completed action.
+ */
+function describeOrder(o: { first: Act; then: Act; flags: OrderFlags }): string {
+  const p = o.first.rsc?.parent;
+  if (o.flags.noGraph && p?.variant === 'clone' && o.then.rsc && topOf(o.then.rsc) !== p && COMPLETED[o.first.task]) return `${p.id} ${COMPLETED[o.first.task]}`;
+  return describe(o.first);
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
   // A clone-level "first" whose instances imply "then" (cloneThenExtras): Pacemaker sees one ordering.
@@ -165,7 +177,7 @@ export function propagate(ctx: Ctx): void {
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
-        if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describeOrder(o)}`;
         changed = true;
       }
       if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
