@@ -162,7 +162,10 @@ export function propagate(ctx: Ctx): void {
       const { first, then, flags } = o;
       if (flags.runnableLeft && !first.runnable && then.runnable) {
         then.runnable = false;
-        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        // A group passes what happened to its start on to its members as is.
+        const viaGroup = first.rsc !== undefined && first.rsc.variant === 'group' && then.rsc?.parent === first.rsc && first.reason !== undefined;
+        if (!then.reason) then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
+
         changed = true;
       }
       if (flags.runnableLeftIfRequired && !first.runnable && !first.optional && then.runnable) {
