@@ -31,6 +31,7 @@ import type { TransitionGraph } from './graph.js';
 import { scheduleUnfencing } from './unfencing.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
+import { orderAgentChangeDeletes, scheduleAgentChanges } from './agentChange.js';
 
 /** Options of {@link schedule}. */
 export interface ScheduleOptions {
@@ -61,6 +62,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   applyContainerPlacement(ctx);
   // Unpacking the status creates the active recurring ops before any check.
   precreateActiveRecurring(ctx);
+  scheduleAgentChanges(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
@@ -86,6 +88,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   scheduleUnfencing(ctx);
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
+  orderAgentChangeDeletes(ctx);
   applyOrderConstraints(ctx);
   orderMigrationEquivalents(ctx);
   applyAntiColocationOrders(ctx);
