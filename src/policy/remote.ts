@@ -56,6 +56,8 @@ export function avoidRemoteNodes(ctx: Ctx): void {
  * remote connections, and (on guests) resources containing guest nodes.
  */
 export function skipRemoteProbe(ctx: Ctx, r: PRsc, node: string): boolean {
+  // A resource inside a container (not a guest's connection) is never probed: the container is.
+  if (r.u.container !== undefined && !isConnection(r)) return true;
   const n = ctx.nodes.get(node);
   if (!isRemoteOrGuest(n)) return false;
   if (r.u.class === 'stonith' || isConnection(r)) return true;
