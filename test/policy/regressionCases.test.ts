@@ -111,7 +111,7 @@ test('a node shutting down is still probed', () => {
 });
 
 test('regression cases these rules fix match Pacemaker (summary and graph)', () => {
-  const names = new Set(['662', 'bug-5025-1', 'bug-5069-op-disabled', 'failcount', 'failcount-block', 'stopped-monitor-08', 'stopped-monitor-22', 'node-maintenance-1']);
+  const names = new Set(['662', 'bug-5025-1', 'bug-5069-op-disabled', 'failcount', 'failcount-block', 'stopped-monitor-08', 'stopped-monitor-22', 'stopped-monitor-25', 'node-maintenance-1', '726']);
   const rows = loadCases().filter((c) => names.has(c.name));
   assert.equal(rows.length, names.size);
   for (const c of rows) {
