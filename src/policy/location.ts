@@ -75,7 +75,9 @@ function targets(ctx: Ctx, c: LocationConstraint): PRsc[] {
 export function applyToTree(r: PRsc, node: string, score: number): void {
   resourceLocation(r, node, score);
   // Clones pass the full score to every instance; groups to the first member only.
-  r.children.forEach((c, i) => applyToTree(c, node, i === 0 || r.variant === 'clone' ? score : 0));
+  // A bundle passes it to its replicas' containers and IPs (not their connections).
+  if (r.variant === 'bundle') for (const c of r.children) { if (c.u.remoteNode === undefined) applyToTree(c, node, score); }
+  else r.children.forEach((c, i) => applyToTree(c, node, i === 0 || r.variant === 'clone' ? score : 0));
 }
 
 function ruleScore(rule: Rule, n: PNode): number | undefined {

@@ -7,6 +7,7 @@ import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
 import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
+import { bundleActionFlags } from './bundle.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY } from './model.js';
 import { oneOrMoreAction, relaxedSet } from './orderingSets.js';
@@ -114,6 +115,7 @@ export function propagate(ctx: Ctx): void {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
     for (const c of ctx.top) if (c.variant === 'clone' && cloneActionFlags(c)) changed = true;
+    for (const b of ctx.top) if (b.variant === 'bundle' && bundleActionFlags(b)) changed = true;
     if (oneOrMoreFlags(ctx)) changed = true;
     for (const o of ctx.orders) {
       const { first, then, flags } = o;

@@ -7,6 +7,7 @@ import { primitivesOf, topOf, type Act, type Ctx } from './model.js';
 import { rscAction } from './actions.js';
 import { cloneOf, skipCloneProbe } from './clone.js';
 import { probeWhileShuttingDown, skipRemoteProbe } from './remote.js';
+import { skipBundleProbe } from './bundle.js';
 
 /** Creates probe actions (before the other resource actions, as Pacemaker does). */
 export function createProbes(ctx: Ctx): Act[] {
@@ -24,6 +25,7 @@ export function createProbes(ctx: Ctx): Act[] {
         if (r.noDiscovery.has(n.name)) continue;
         if (r.u.history[n.name] !== undefined) continue;
         if (skipCloneProbe(r, n.name)) continue;
+        if (skipBundleProbe(r, n.name)) continue;
         probes.push(rscAction(ctx, r, 'monitor', 0, n.name, { optional: false, probe: true }));
       }
     }

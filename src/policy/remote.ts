@@ -88,7 +88,8 @@ export function assignConnectionsFirst(ctx: Ctx): void {
   for (const n of ctx.nodeList) {
     if (!isRemoteOrGuest(n)) continue;
     const conn = connectionOf(ctx, n);
-    if (!conn || conn.variant !== 'primitive') continue;
+    // A bundle's connections are placed with their replica (bundle.ts).
+    if (!conn || conn.variant !== 'primitive' || conn.parent?.variant === 'bundle') continue;
     if (waitingToReconnect(ctx, conn)) conn.nextRole = 'Stopped';
     VARIANTS[conn.variant].assign(ctx, conn, conn.u.partialMigration?.target);
     const u = { ...n.u };
@@ -302,12 +303,16 @@ export function applyContainerPlacement(ctx: Ctx): void {
       }
       continue;
     }
+    const remotesOk = l.kind === 'guest-connection' && l.container.parent?.variant === 'bundle';
     if (l.kind === 'guest-connection') {
+      // Bundle containers may run on remote nodes (Pacemaker's pe_rsc_allow_remote_remotes), not on guests.
       for (const p of primitivesOf(l.container)) {
-        for (const n of ctx.nodeList) if (isRemoteOrGuest(n) && p.allowed.has(n.name)) p.allowed.set(n.name, -INFINITY);
+        for (const n of ctx.nodeList) if (isRemoteOrGuest(n) && !(remotesOk && n.u.kind === 'remote') && p.allowed.has(n.name)) p.allowed.set(n.name, -INFINITY);
       }
     }
-    addColocation(ctx, { id: 'resource-with-container', dependent: l.rsc, primary: l.container, score: INFINITY, influence: true });
+    // A bundle's connection only prefers its container's node (it may follow a container on a remote node).
+    const score = remotesOk ? 10000 : INFINITY;
+    addColocation(ctx, { id: 'resource-with-container', dependent: l.rsc, primary: l.container, score, influence: true });
   }
 }
 

@@ -30,6 +30,7 @@ import type { TransitionGraph } from './graph.js';
 import { scheduleUnfencing } from './unfencing.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
+import { applyBundlePlacement } from './bundle.js';
 
 /** Options of {@link schedule}. */
 export interface ScheduleOptions {
@@ -57,6 +58,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   applyContainerPlacement(ctx);
+  applyBundlePlacement(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
