@@ -10,6 +10,7 @@ import { banTree, cloneFailcount, failureBanTarget, instanceStickiness } from '.
 import { rscAction } from './actions.js';
 import { parseInterval } from '../cib/values.js';
 import { frozenByTicket } from './tickets.js';
+import type { NodeHistory } from '../cib/unpack/types.js';
 
 /** The failcount of `r` on `node` that still counts at `now` (epoch seconds). */
 export function effectiveFailcount(ctx: Ctx, r: PRsc, node: string): number {
@@ -58,6 +59,14 @@ export function applyStickinessAndFailures(ctx: Ctx): void {
  * Failed resources get their stop as soon as the failure is seen (before probes),
  * as Pacemaker does while reading the history; creation order decides synapse order.
  */
+function failedHere(h: NodeHistory | undefined): boolean {
+  if (!h) return true;
+  const f = h.lastFailure;
+  if (!f) return true;
+  const i = h.ops.indexOf(f);
+  return !h.ops.slice(i + 1).some((o) => o.operation === 'stop' && o.rcCode === 0 && o.opStatus === 0);
+}
+
 export function precreateFailedStops(ctx: Ctx): void {
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
@@ -65,6 +74,9 @@ export function precreateFailedStops(ctx: Ctx): void {
       if (r.u.runningOn.length > 1 && r.u.meta['multiple-active'] === 'stop_unexpected') continue;
       for (const n of r.u.runningOn) {
         if (ctx.nodes.get(n)?.u.unclean) continue;
+        // Unpacking stops a failed resource only where that node's own history failed
+        // (a later successful stop there clears it); other nodes' stops come later.
+        if (!failedHere(r.u.history[n])) continue;
         rscAction(ctx, r, 'stop', 0, n, { optional: false });
       }
     }

@@ -59,11 +59,12 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   unpackColocations(ctx);
   applyContainerPlacement(ctx);
   applyBundlePlacement(ctx);
+  // Unpacking the status creates the active recurring ops before any check.
+  precreateActiveRecurring(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
   assignResources(ctx);
-  precreateActiveRecurring(ctx);
   precreateCloneMinPseudos(ctx, expandedConstraints(ctx));
   cancelUnconfiguredRecurring(ctx);
   precreateFailedStops(ctx);
