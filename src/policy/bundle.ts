@@ -8,7 +8,7 @@
  */
 import { VARIANTS, type VariantMethods } from './variants.js';
 import type { UnpackedResource } from '../cib/unpack/types.js';
-import { INFINITY, nodeAvailable, primitivesOf, type Act, type Coloc, type Ctx, type PolicyVariant, type PRsc } from './model.js';
+import { INFINITY, nodeAvailable, primitivesOf, type Act, type Coloc, type Ctx, type OrderFlags, type PolicyVariant, type PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
 import { applyColocScore, addColocation } from './colocation.js';
 import { showScores } from './assign.js';
@@ -193,6 +193,8 @@ function acts(r: PRsc | undefined, task: string): Act[] {
 
 function internalOrders(ctx: Ctx, b: PRsc): void {
   for (const r of b.children) VARIANTS[r.variant].internalOrders(ctx, r);
+  // Promotable bundles start again only once stopped (as seen in Pacemaker's graphs).
+  if (innerClone(b)?.u.promotable) order(ctx, own(b, 'stopped'), own(b, 'start'), {});
   for (const rep of replicasOf(b)) {
     const c = rep.container;
     for (const s of acts(c, 'start')) {
@@ -216,7 +218,7 @@ function internalOrders(ctx: Ctx, b: PRsc): void {
       }
     }
     for (const p of c.actions.filter((a) => a.probe)) {
-      for (const cs of acts(c, 'start')) for (const rp of rep.remote?.actions.filter((a) => a.probe) ?? []) order(ctx, cs, rp, {});
+      for (const cs of acts(c, 'start')) for (const rp of rep.remote?.actions.filter((a) => a.probe) ?? []) order(ctx, cs, rp, { runnableLeft: true });
       order(ctx, p, own(innerClone(b), 'start'), {});
     }
     if (rep.ip) {
@@ -250,12 +252,14 @@ export function replicaOf(r: PRsc): PReplica | undefined {
   return replicasOf(owner).find((rep) => rep.child === inst || rep.container === inst || rep.ip === inst || rep.remote === inst);
 }
 
-/** A bundled instance is probed only on its own guest node. */
-export function skipBundleProbe(r: PRsc, node: string): boolean {
+/** A bundled instance is probed only on its own guest node, and nothing else is probed there. */
+export function skipBundleProbe(ctx: Ctx, r: PRsc, node: string): boolean {
   const rep = replicaOf(r);
-  if (!rep || !rep.child) return false;
-  const inChild = rep.child === r || rep.child.children.includes(r);
-  return inChild && rep.node !== node;
+  const inChild = rep?.child !== undefined && (rep.child === r || rep.child.children.includes(r));
+  if (inChild) return rep!.node !== node;
+  const n = ctx.nodes.get(node);
+  const conn = n?.u.kind === 'guest' && n.u.connectionResource !== undefined ? ctx.byId.get(n.u.connectionResource) : undefined;
+  return conn?.parent?.variant === 'bundle';
 }
 
 /**
@@ -267,6 +271,25 @@ export function summaryPrimitives(top: PRsc): PRsc[] {
   if (top.variant === 'clone' && bundleOfClone(top)) return [];
   if (top.variant !== 'bundle') return primitivesOf(top);
   return replicasOf(top).flatMap((rep) => [rep.ip, rep.container, rep.remote, ...(rep.child ? primitivesOf(rep.child) : [])].filter((r): r is PRsc => r !== undefined));
+}
+
+/** An ordering into a bundle also carries its implications to each replica's container. */
+export function bundleThenExtras(ctx: Ctx, id: string, firsts: Act[], b: PRsc, bTask: string, flags: OrderFlags): void {
+  if (b.variant !== 'bundle' || !(flags.impliesThen || flags.impliesFirst || flags.runnableLeft)) return;
+  for (const rep of replicasOf(b)) {
+    const ta = acts(rep.container, bTask)[0];
+    if (!ta || !ta.runnable) continue;
+    for (const f of firsts) order(ctx, f, ta, { ...flags, noGraph: true }, id);
+  }
+}
+
+/** The stop of the bundle whose implicit clone holds `r` (an implied stop on its guest follows it). */
+export function bundleStopBefore(r: PRsc): Act | undefined {
+  const rep = replicaOf(r);
+  if (!rep?.child || (rep.child !== r && !rep.child.children.includes(r))) return undefined;
+  let b: PRsc | undefined = rep.child.parent;
+  b = b ? bundleOfClone(b) : undefined;
+  return own(b, 'stop');
 }
 
 const COUNTERPART: Record<string, string> = { start: 'start', running: 'start', stop: 'stop', stopped: 'stop' };

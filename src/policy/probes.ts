@@ -25,7 +25,7 @@ export function createProbes(ctx: Ctx): Act[] {
         if (r.noDiscovery.has(n.name)) continue;
         if (r.u.history[n.name] !== undefined) continue;
         if (skipCloneProbe(r, n.name)) continue;
-        if (skipBundleProbe(r, n.name)) continue;
+        if (skipBundleProbe(ctx, r, n.name)) continue;
         probes.push(rscAction(ctx, r, 'monitor', 0, n.name, { optional: false, probe: true }));
       }
     }

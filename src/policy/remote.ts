@@ -11,6 +11,7 @@ import { VARIANTS } from './variants.js';
 import { addColocation } from './colocation.js';
 import { canFence } from './fencing.js';
 import { parseInterval } from '../cib/values.js';
+import { bundleStopBefore } from './bundle.js';
 
 /** A remote or guest node (a node whose resources run through a connection resource). */
 export function isRemoteOrGuest(n: PNode | undefined): boolean {
@@ -386,13 +387,17 @@ export function fenceGuests(ctx: Ctx): void {
         for (const a of r.actions) {
           if (active && a.node === n.name && (a.task === 'stop' || a.task === 'demote') && a.kind === 'rsc_op') {
             implyByFencing(a);
-            order(ctx, fence, a, { impliesThen: true });
+            // A bundled instance's implied stop shows its bundle's stop as input instead (bundle.ts).
+            const bundleStop = bundleStopBefore(r);
+            if (bundleStop) order(ctx, bundleStop, a, {});
+            order(ctx, fence, a, bundleStop ? { impliesThen: true, noGraph: true } : { impliesThen: true });
             // The collective's stop follows the fencing too.
             if (a.task === 'stop' && top !== r) order(ctx, fence, top.actions.find((x) => x.task === 'stop' && x.kind === 'pseudo_event'), {});
           }
         }
         // Starts and promotions of resources requiring fencing wait for any fencing (pcmk__order_vs_fence).
-        if (!r.managed) continue;
+        // Remote connections require quorum, not fencing.
+        if (!r.managed || isConnection(r)) continue;
         const needsFencing = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
         if (!needsFencing) continue;
         for (const a of r.actions) if ((a.task === 'start' || a.task === 'promote') && !a.probe && a.kind === 'rsc_op') order(ctx, fence, a, {});
