@@ -48,9 +48,21 @@ export function applyAntiColocationOrders(ctx: Ctx): void {
   for (const c of ctx.colocs) {
     if (c.score > -INFINITY) continue;
     const d = c.configuredDependent ?? c.dependent, p = c.configuredPrimary ?? c.primary;
-    link(ctx, c.id, d, 'stop', p, 'start', {}, true);
-    link(ctx, c.id, p, 'stop', d, 'start', {}, true);
+    antiColocationOrder(ctx, c.id, d, c.dependentRole, p, c.primaryRole);
+    antiColocationOrder(ctx, c.id, p, c.primaryRole, d, c.dependentRole);
   }
+}
+
+/**
+ * What takes `a` out of its role in the constraint comes before what brings `b`
+ * into its role (Pacemaker's anti_colocation_order): a promoted role is left by
+ * demoting and entered by promoting; any other role by stopping and starting
+ * (an unpromoted one also by promoting, resp. demoting).
+ */
+function antiColocationOrder(ctx: Ctx, id: string, a: PRsc, aRole: string | undefined, b: PRsc, bRole: string | undefined): void {
+  const leave = aRole === 'Promoted' ? ['demote'] : aRole === 'Unpromoted' ? ['stop', 'promote'] : ['stop'];
+  const enter = bRole === 'Promoted' ? ['promote'] : bRole === 'Unpromoted' ? ['start', 'demote'] : ['start'];
+  for (const f of leave) for (const t of enter) link(ctx, id, a, f, b, t, {}, true);
 }
 
 function pairOrder(ctx: Ctx, id: string, a: PRsc, b: PRsc, fa: string, ta: string, kind: string, symmetrical: boolean): void {

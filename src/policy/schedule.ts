@@ -24,6 +24,7 @@ import { createLoadStoppedActions, createUtilizationOrders } from './utilization
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
+import { clearExpiredFailcounts, clearFailcountsOnDefinitionChange, reissueExpiredMonitors } from './failcountClear.js';
 import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
 import { createStoppedMonitors } from './monitors.js';
 import type { TransitionGraph } from './graph.js';
@@ -50,6 +51,7 @@ export interface ScheduleResult {
 /** Runs every stage on an unpacked cluster. */
 export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   const ctx = buildContext(cluster);
+  clearExpiredFailcounts(ctx);
   applyLocations(ctx);
   applyNodeHealth(ctx);
   avoidRemoteNodes(ctx);
@@ -67,6 +69,8 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   assignResources(ctx);
   precreateCloneMinPseudos(ctx, expandedConstraints(ctx));
   cancelUnconfiguredRecurring(ctx);
+  clearFailcountsOnDefinitionChange(ctx, changed);
+  reissueExpiredMonitors(ctx);
   precreateFailedStops(ctx);
   createOrphanDeletes(ctx);
   const probes = createProbes(ctx);

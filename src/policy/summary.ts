@@ -42,7 +42,9 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   if (migrateFrom) return [line('Migrate', r.id, `${r.u.partialMigration?.stage === 'migrate_to' ? r.u.partialMigration.source : from} -> ${migrateFrom.node}`)];
   if (start && start.kind === 'pseudo_event') return [r.u.failed ? line('Recover', r.id, next!, r.reason) : line('Restart', r.id, next!)];
   if (start && stops.length) {
-    if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${from} -> ${next}`)];
+    // A primitive found promoted (outside a promotable clone) shows the role it leaves.
+    const roles = r.u.role === 'Promoted' && r.actions.some((a) => a.task === 'demote') ? ['Promoted ', 'Started '] : ['', ''];
+    if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`)];
     if (r.u.failed) return [line('Recover', r.id, from)];
     return [line('Restart', r.id, from, start.reason)];
   }
@@ -136,7 +138,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
       // delete forgets the resource's history here; cancel ends one recurring operation.
       if (i >= 0) {
         if (a.operation === 'delete') lrm.splice(i, 1);
-        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1)) };
+        // The failure record stays (crm_simulate only replaces the op's own entry).
+        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1) || o.id.endsWith('_last_failure_0')) };
       }
       states.set(name, { ...st, lrm });
       continue;
