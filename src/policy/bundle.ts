@@ -217,10 +217,8 @@ function internalOrders(ctx: Ctx, b: PRsc): void {
         }
       }
     }
-    for (const p of c.actions.filter((a) => a.probe)) {
-      for (const cs of acts(c, 'start')) for (const rp of rep.remote?.actions.filter((a) => a.probe) ?? []) order(ctx, cs, rp, { runnableLeft: true });
-      order(ctx, p, own(innerClone(b), 'start'), {});
-    }
+    for (const cs of acts(c, 'start')) for (const rp of rep.remote?.actions.filter((a) => a.probe) ?? []) order(ctx, cs, rp, { runnableLeft: true });
+    for (const p of c.actions.filter((a) => a.probe)) order(ctx, p, own(innerClone(b), 'start'), {});
     if (rep.ip) {
       for (const is of acts(rep.ip, 'start')) for (const cs of acts(c, 'start')) order(ctx, is, cs, { runnableLeft: true });
       for (const cs of acts(c, 'stop')) for (const is of acts(rep.ip, 'stop')) order(ctx, cs, is, { impliesFirst: true });

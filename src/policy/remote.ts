@@ -96,7 +96,7 @@ export function assignConnectionsFirst(ctx: Ctx): void {
     const u = { ...n.u };
     if (conn.assigned !== null && conn.nextRole !== 'Stopped') {
       // A node fenced for its failed connection stays unclean (and so is no candidate yet).
-      if (u.unseen && !u.remoteRequiresReset) u.unclean = false;
+      if (u.unseen && (!u.remoteRequiresReset || !u.remoteWasFenced && !conn.u.failed)) u.unclean = false;
       if (!u.unclean) u.online = true;
     } else {
       u.shutdown = true;
@@ -396,8 +396,8 @@ export function fenceGuests(ctx: Ctx): void {
           }
         }
         // Starts and promotions of resources requiring fencing wait for any fencing (pcmk__order_vs_fence).
-        // Remote connections require quorum, not fencing.
-        if (!r.managed || isConnection(r)) continue;
+        // Remote-node and bundle connections do not wait for guest fencing (remote-node= guests' connections do).
+        if (!r.managed || (isConnection(r) && (r.u.container === undefined || r.parent?.variant === 'bundle'))) continue;
         const needsFencing = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
         if (!needsFencing) continue;
         for (const a of r.actions) if ((a.task === 'start' || a.task === 'promote') && !a.probe && a.kind === 'rsc_op') order(ctx, fence, a, {});
