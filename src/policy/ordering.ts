@@ -9,7 +9,7 @@ import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './grou
 import { cloneActionFlags } from './clone.js';
 import { bundleActionFlags, bundleThenExtras } from './bundle.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
-import { INFINITY } from './model.js';
+import { INFINITY, primitivesOf, topOf } from './model.js';
 import { oneOrMoreAction, relaxedSet } from './orderingSets.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 import { expandedConstraints } from './templates.js';
@@ -122,8 +122,27 @@ function describe(a: Act): string {
   return a.rsc ? `${a.rsc.id} ${a.task}` : a.key;
 }
 
+/**
+ * A required stop of a clone (or of one of its instances) does not by itself make a
+ * group ordered before it stop: only members' own stops do (bug-lf-2153).
+ */
+function groupBeforeClone(first: Act, then: Act): boolean {
+  if (first.rsc?.variant !== 'group' || !then.rsc) return false;
+  const t = topOf(then.rsc);
+  return t.variant === 'clone' && t !== topOf(first.rsc);
+}
+
+/** A start (or a collective's start/running) of something active: required because it restarts. */
+function restartsActive(a: Act): boolean {
+  if (!a.rsc || (a.task !== 'start' && a.task !== 'running')) return false;
+  return primitivesOf(a.rsc).some((p) => (a.node === undefined ? p.u.runningOn.length > 0 : p.u.runningOn.includes(a.node)));
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
+  // A clone-level "first" whose instances imply "then" (cloneThenExtras): Pacemaker sees one ordering.
+  const viaInstances = new Set<string>();
+  for (const o of ctx.orders) if (o.flags.impliesThen && o.flags.noGraph && o.first.rsc?.parent?.variant === 'clone') viaInstances.add(`${o.id}|${o.first.rsc.parent.id}|${o.then.seq}`);
   for (let round = 0, changed = true; changed && round < 1000; round++) {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
@@ -142,19 +161,26 @@ export function propagate(ctx: Ctx): void {
         if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
+      const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`));
+      if (implies && !first.optional && !first.runnable && then.reason === `unrunnable ${describe(first)}` && restartsActive(first)) {
+        // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first.
+        then.reason = `required ${describe(first)}`;
+      }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
         if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describe(first)}`;
         changed = true;
       }
       if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
-      if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first)) {
+      if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first) && !groupBeforeClone(first, then)) {
         first.optional = false;
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;
       }
       const unmanagedFirst = first.rsc !== undefined && !first.rsc.managed;
-      if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional) {
+      // The stop of a primitive active nowhere (an ordering's placeholder) has nothing to wait for.
+      const vacuousStop = first.task === 'stop' && first.node === undefined && first.rsc?.variant === 'primitive' && first.rsc.u.runningOn.length === 0;
+      if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional && !vacuousStop) {
         // "first" is needed but cannot happen (blocked, unmanaged), so "then", which waits for it, cannot either.
         then.runnable = false;
         if (!then.reason) then.reason = `unrunnable ${describe(first)}`;

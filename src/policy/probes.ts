@@ -23,7 +23,9 @@ export function createProbes(ctx: Ctx): Act[] {
         if (r.u.orphan) continue;
         if (skipRemoteProbe(ctx, r, n.name)) continue;
         if (r.noDiscovery.has(n.name)) continue;
-        if (r.u.history[n.name] !== undefined) continue;
+        // Known there unless its history there left no state (only pending or expired-failed entries).
+        const h = r.u.history[n.name];
+        if (h !== undefined && h.role !== 'Unknown') continue;
         if (skipCloneProbe(r, n.name)) continue;
         if (skipBundleProbe(ctx, r, n.name)) continue;
         probes.push(rscAction(ctx, r, 'monitor', 0, n.name, { optional: false, probe: true }));

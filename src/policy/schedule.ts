@@ -9,7 +9,7 @@ import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
 import { applyNodeHealth } from './health.js';
 import { applyTickets } from './tickets.js';
-import { applyStickinessAndFailures, precreateFailedStops } from './failures.js';
+import { applyStickinessAndFailures, failedStopWalker, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
 import { assignResources } from './assign.js';
 import { VARIANTS } from './variants.js';
@@ -62,7 +62,8 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   applyContainerPlacement(ctx);
   applyBundlePlacement(ctx);
   // Unpacking the status creates the active recurring ops before any check.
-  precreateActiveRecurring(ctx);
+  const earlyStops = failedStopWalker(ctx);
+  precreateActiveRecurring(ctx, earlyStops.visit);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
@@ -71,7 +72,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   cancelUnconfiguredRecurring(ctx);
   clearFailcountsOnDefinitionChange(ctx, changed);
   reissueExpiredMonitors(ctx);
-  precreateFailedStops(ctx);
+  precreateFailedStops(ctx, earlyStops.visited);
   createOrphanDeletes(ctx);
   const probes = createProbes(ctx);
   clearOrphanFailcounts(ctx);

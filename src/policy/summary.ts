@@ -15,6 +15,7 @@ import type { ScheduleResult } from './schedule.js';
 import { primitivesOf, type Act, type PRsc } from './model.js';
 import { executedOpDigest } from './simDigests.js';
 import { summaryPrimitives } from './bundle.js';
+import { unmigratableReason } from './migration.js';
 
 function line(action: string, rsc: string, detail: string, reason?: string): string {
   return `  * ${action.padEnd(10)} ${rsc.padEnd(15)} ( ${detail} )${reason ? `  due to ${reason}` : ''}`;
@@ -25,7 +26,8 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   const cur = r.u.runningOn;
   const starts = r.actions.filter((a) => a.task === 'start');
   const allStops = r.actions.filter((a) => a.task === 'stop');
-  const stops = allStops.filter(inGraph);
+  // A dangling migration source's stop (migration.ts) is no change of where the resource runs.
+  const stops = allStops.filter((a) => inGraph(a) && !(a.node !== undefined && r.u.dangling.includes(a.node) && !cur.includes(a.node)));
   const blockedStops = allStops.filter((a) => !a.optional && !a.runnable);
   const start = starts.find(inGraph);
   const unrunnableStart = starts.find((a) => !a.runnable);
@@ -44,7 +46,8 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   if (start && stops.length) {
     // A primitive found promoted (outside a promotable clone) shows the role it leaves.
     const roles = r.u.role === 'Promoted' && r.actions.some((a) => a.task === 'demote') ? ['Promoted ', 'Started '] : ['', ''];
-    if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`)];
+    // A Move names why its stop cannot migrate (migration.ts).
+    if (next !== from) return [r.u.failed ? line('Recover', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`) : line('Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`, unmigratableReason(stops.find((a) => a.node === from)))];
     if (r.u.failed) return [line('Recover', r.id, from)];
     return [line('Restart', r.id, from, start.reason)];
   }
@@ -108,6 +111,9 @@ export function formatExecution(graph: TransitionGraph): string[] {
   return executionOrder(graph).map(execLine);
 }
 
+/** The controller UUID crm_simulate records in the results it injects. */
+const SIM_UUID = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
+
 /**
  * The CIB with every graph action's simulated success recorded in its status (as crm_simulate does).
  * `now` (default: the CIB's execution date) stamps the results' last-run and last-rc-change.
@@ -134,13 +140,11 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     if (a.operation === 'notify') continue;
     const lrm = [...(st.lrm ?? [])];
     const i = lrm.findIndex((l) => l.id === (a.resource!.runAs ?? a.resource!.id));
-    if (a.operation === 'delete' || a.operation === 'cancel') {
-      // delete forgets the resource's history here; cancel ends one recurring operation.
-      if (i >= 0) {
-        if (a.operation === 'delete') lrm.splice(i, 1);
-        // The failure record stays (crm_simulate only replaces the op's own entry).
-        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1) || o.id.endsWith('_last_failure_0')) };
-      }
+    // crm_simulate only reports a delete: the history stays.
+    if (a.operation === 'delete') continue;
+    if (a.operation === 'cancel') {
+      // cancel ends one recurring operation; the failure record stays (crm_simulate only replaces the op's own entry).
+      if (i >= 0) lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1) || o.id.endsWith('_last_failure_0')) };
       states.set(name, { ...st, lrm });
       continue;
     }
@@ -153,14 +157,20 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
       interval, rcCode: rc, opStatus: 0, callId: callId++,
       // Results on different nodes are ordered by these (pe__is_newer_op).
       ...(ranAt !== undefined ? { lastRun: ranAt, lastRcChange: ranAt } : {}),
-      transitionKey: `0:${rc}:${interval > 0 ? rc : 0}:sim`, transitionMagic: `0:${rc};0:${rc}:${interval > 0 ? rc : 0}:sim`,
+      // crm_simulate's key: graph -1 and its fixed controller UUID, so a pending op it supersedes sorts older.
+      transitionKey: `${a.id}:-1:${interval > 0 ? rc : 0}:${SIM_UUID}`, transitionMagic: `0:${rc};${a.id}:-1:${interval > 0 ? rc : 0}:${SIM_UUID}`,
       // The executor's digest, so a re-schedule sees no definition change (simDigests.ts).
       opDigest: executedOpDigest(a.attributes, interval),
     };
     // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
     // A pending one-shot op keeps its own entry (crm_simulate replaces only <rsc>_last_0), so it stays the latest.
     const keepPending = (o: LrmRscOp): boolean => o.interval === 0 && o.callId < 0 && o.id !== `${old.id}_last_0`;
-    const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => o.interval !== interval);
+    // crm_simulate keeps <rsc>_last_failure_0 whatever runs next; kept here across a stop, where
+    // the failure's on-fail still decides the revised state (a remote connection waiting to
+    // reconnect stays failed). Other results drop it: unpack does not yet clear every failure a
+    // later success supersedes (not-installed agents), so keeping it there would misreport.
+    const keepFailure = (o: LrmRscOp): boolean => a.operation === 'stop' && o.id === `${old.id}_last_failure_0`;
+    const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || keepFailure(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => keepFailure(o) || o.interval !== interval);
     ops.push(op);
     const upd: LrmResource = { ...old, ops };
     if (i >= 0) lrm[i] = upd;
