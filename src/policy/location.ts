@@ -154,7 +154,8 @@ export function applyLocations(ctx: Ctx): void {
     // Exclusive discovery also bans the resource (and its descendants) from every other node it could run on.
     const ban = (x: PRsc): void => {
       for (const node of x.allowed.keys()) if (!set.has(node)) x.allowed.set(node, -INFINITY);
-      x.children.forEach(ban);
+      // A bundle passes locations to its containers and IPs, not to its guest connections.
+      x.children.forEach((c) => { if (x.variant !== 'bundle' || c.u.remoteNode === undefined) ban(c); });
     };
     ban(r);
   }
