@@ -140,11 +140,17 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
     if (concurrent) for (const f of others) order(ctx, f, dcFence, {});
     else if (last) order(ctx, last, dcFence, {});
   }
+  const shutdowns: Act[] = [];
+  let dcShutdown: Act | undefined;
   for (const n of ctx.nodeList) {
     if (!n.u.shutdown || !n.u.online || n.u.unclean || n.u.kind !== 'member') continue;
     const sd = nodeEvent(ctx, 'do_shutdown', `do_shutdown-${n.name}`, n.name, { CRM_meta_op_no_wait: 'true' });
+    if (n.u.isDc) dcShutdown = sd;
+    else shutdowns.push(sd);
     for (const a of ctx.actions) if (a.rsc && a.task === 'stop' && a.node === n.name) order(ctx, a, sd, {});
     // A blocked resource cannot be stopped, so the node cannot shut down cleanly.
     for (const top of ctx.top) for (const r of primitivesOf(top)) if (r.u.blocked && !ctx.cluster.options.maintenanceMode && r.u.runningOn.includes(n.name)) sd.runnable = false;
   }
+  // The DC shuts down last, so the others' shutdowns do not cause repeated elections.
+  if (dcShutdown && !dcFence) for (const sd of shutdowns) order(ctx, sd, dcShutdown, {});
 }

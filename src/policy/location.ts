@@ -7,6 +7,7 @@ import type { LocationConstraint, Rule, Expression } from '../cib/types.js';
 import { parseScore } from '../cib/values.js';
 import { addScore, INFINITY, type Ctx, type PNode, type PRsc } from './model.js';
 import { expandedConstraints } from './templates.js';
+import { evaluateRule, char2score } from '../cib/rules.js';
 
 /** Adds `score` for `node` to a resource (variant-specific; groups pass it to members). */
 export function resourceLocation(r: PRsc, node: string, score: number): void {
@@ -78,14 +79,28 @@ export function applyToTree(r: PRsc, node: string, score: number): void {
   r.children.forEach((c, i) => applyToTree(c, node, i === 0 || r.variant === 'clone' ? score : 0));
 }
 
-function ruleScore(rule: Rule, n: PNode): number | undefined {
-  if (rule.scoreAttribute) {
+/**
+ * The score a passing location rule gives a node (Pacemaker's `get_node_score`):
+ * `score`, else the node's `score-attribute` value read as a run-time score, or
+ * -INFINITY when the node lacks that attribute.
+ */
+function ruleScore(rule: Rule, n: PNode): number {
+  if (rule.score === undefined && rule.scoreAttribute) {
     const v = n.u.attributes[rule.scoreAttribute];
-    if (v === undefined) return undefined;
-    const s = parseScore(v);
-    return s.ok ? s.val : undefined;
+    return v === undefined ? -INFINITY : char2score(v);
   }
   return rule.score ?? 0;
+}
+
+/** rsc-pattern submatches (`%0`..`%9` in rule attribute names) of a resource id. */
+function patternMatches(c: LocationConstraint, id: string): string[] | undefined {
+  if (!c.rscPattern) return undefined;
+  try {
+    const m = new RegExp(c.rscPattern).exec(id);
+    return m ? [...m].map((x) => x ?? '') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sets initial node scores and applies location constraints. */
@@ -112,10 +127,12 @@ export function applyLocations(ctx: Ctx): void {
       }
       for (const rule of c.rules) {
         if (rule.role && /^(Promoted|Master)$/i.test(rule.role)) continue;
+        const reMatches = patternMatches(c, r.id);
         for (const n of ctx.nodeList) {
-          if (!ruleMatchesNode(rule, n.u.attributes)) continue;
-          const s = ruleScore(rule, n);
-          if (s !== undefined) hits.push({ node: n.name, score: s });
+          // Full rule semantics (dates against the cluster's "now", typed comparisons).
+          const rc = { now: ctx.cluster.now, nodeAttrs: n.u.attributes, ...(reMatches ? { reMatches } : {}) };
+          if (!evaluateRule(rule, rc)) continue;
+          hits.push({ node: n.name, score: ruleScore(rule, n) });
         }
       }
       for (const h of hits) {
@@ -132,5 +149,4 @@ export function applyLocations(ctx: Ctx): void {
   for (const [r, set] of exclusive) {
     for (const p of [r, ...r.children]) for (const n of ctx.nodeList) if (!set.has(n.name)) p.noDiscovery.add(n.name);
   }
-  void INFINITY;
 }

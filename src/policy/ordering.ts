@@ -8,7 +8,7 @@ import { order, rscAction } from './actions.js';
 import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
-import { INFINITY } from './model.js';
+import { INFINITY, primitivesOf, topOf } from './model.js';
 import { oneOrMoreAction, relaxedSet } from './orderingSets.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 import { expandedConstraints } from './templates.js';
@@ -46,9 +46,21 @@ export function applyAntiColocationOrders(ctx: Ctx): void {
   for (const c of ctx.colocs) {
     if (c.score > -INFINITY) continue;
     const d = c.configuredDependent ?? c.dependent, p = c.configuredPrimary ?? c.primary;
-    link(ctx, c.id, d, 'stop', p, 'start', {}, true);
-    link(ctx, c.id, p, 'stop', d, 'start', {}, true);
+    antiColocationOrder(ctx, c.id, d, c.dependentRole, p, c.primaryRole);
+    antiColocationOrder(ctx, c.id, p, c.primaryRole, d, c.dependentRole);
   }
+}
+
+/**
+ * What takes `a` out of its role in the constraint comes before what brings `b`
+ * into its role (Pacemaker's anti_colocation_order): a promoted role is left by
+ * demoting and entered by promoting; any other role by stopping and starting
+ * (an unpromoted one also by promoting, resp. demoting).
+ */
+function antiColocationOrder(ctx: Ctx, id: string, a: PRsc, aRole: string | undefined, b: PRsc, bRole: string | undefined): void {
+  const leave = aRole === 'Promoted' ? ['demote'] : aRole === 'Unpromoted' ? ['stop', 'promote'] : ['stop'];
+  const enter = bRole === 'Promoted' ? ['promote'] : bRole === 'Unpromoted' ? ['start', 'demote'] : ['start'];
+  for (const f of leave) for (const t of enter) link(ctx, id, a, f, b, t, {}, true);
 }
 
 function pairOrder(ctx: Ctx, id: string, a: PRsc, b: PRsc, fa: string, ta: string, kind: string, symmetrical: boolean): void {
@@ -108,8 +120,27 @@ function describe(a: Act): string {
   return a.rsc ? `${a.rsc.id} ${a.task}` : a.key;
 }
 
+/**
+ * A required stop of a clone (or of one of its instances) does not by itself make a
+ * group ordered before it stop: only members' own stops do (bug-lf-2153).
+ */
+function groupBeforeClone(first: Act, then: Act): boolean {
+  if (first.rsc?.variant !== 'group' || !then.rsc) return false;
+  const t = topOf(then.rsc);
+  return t.variant === 'clone' && t !== topOf(first.rsc);
+}
+
+/** A start (or a collective's start/running) of something active: required because it restarts. */
+function restartsActive(a: Act): boolean {
+  if (!a.rsc || (a.task !== 'start' && a.task !== 'running')) return false;
+  return primitivesOf(a.rsc).some((p) => (a.node === undefined ? p.u.runningOn.length > 0 : p.u.runningOn.includes(a.node)));
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
+  // A clone-level "first" whose instances imply "then" (cloneThenExtras): Pacemaker sees one ordering.
+  const viaInstances = new Set<string>();
+  for (const o of ctx.orders) if (o.flags.impliesThen && o.flags.noGraph && o.first.rsc?.parent?.variant === 'clone') viaInstances.add(`${o.id}|${o.first.rsc.parent.id}|${o.then.seq}`);
   for (let round = 0, changed = true; changed && round < 1000; round++) {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
@@ -127,13 +158,18 @@ export function propagate(ctx: Ctx): void {
         if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
+      const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`));
+      if (implies && !first.optional && !first.runnable && then.reason === `unrunnable ${describe(first)}` && restartsActive(first)) {
+        // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first.
+        then.reason = `required ${describe(first)}`;
+      }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
         if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describe(first)}`;
         changed = true;
       }
       if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
-      if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first)) {
+      if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first) && !groupBeforeClone(first, then)) {
         first.optional = false;
         if (!first.reason) first.reason = `required ${describe(then)}`;
         changed = true;

@@ -11,6 +11,7 @@ import { banInsufficientCapacity } from './utilization.js';
 import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 import { isActiveRecurring } from './activeOps.js';
+import { createDanglingStops } from './migration.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   // Utilization: nodes without room are banned; with no room anywhere, the emptiest is preferred.
@@ -86,6 +87,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
     }
     return;
   }
+  createDanglingStops(ctx, r);
   let stopNodes: string[] = [];
   let startRequired = false;
   const stopOnly = cur.length > 1 && r.u.meta['multiple-active'] === 'stop_only';
@@ -115,12 +117,14 @@ function createActions(ctx: Ctx, r: PRsc): void {
   } else if (next !== null) startRequired = true;
 
   const stops: Act[] = [];
+  const demotes = demotesBeforeStops(ctx, r, stopNodes);
   for (const n of stopNodes) {
     const unclean = ctx.nodes.get(n)?.u.unclean ?? false;
     const stop = rscAction(ctx, r, 'stop', 0, unclean ? undefined : n, { optional: false, pseudo: unclean });
     if (next === null && r.reason && !stop.reason) stop.reason = r.reason;
     stops.push(stop);
   }
+  for (const d of demotes) for (const s of stops) order(ctx, d, s, { impliesFirst: true });
   if (cur.length === 1 && next === cur[0] && stopNodes.length === 0 && r.u.pendingTask !== 'start') {
     stops.push(rscAction(ctx, r, 'stop', 0, next, { optional: true }));
   }
@@ -146,6 +150,15 @@ function createActions(ctx: Ctx, r: PRsc): void {
     }
   }
   void findOp;
+}
+
+/**
+ * A primitive outside any clone found promoted leaves the role before it stops:
+ * a demote wherever it stops (on nodes that can run it), each before every stop.
+ */
+function demotesBeforeStops(ctx: Ctx, r: PRsc, stopNodes: string[]): Act[] {
+  if (r.u.role !== 'Promoted' || r.parent?.variant === 'clone' || r.parent?.parent?.variant === 'clone') return [];
+  return stopNodes.filter((n) => !(ctx.nodes.get(n)?.u.unclean ?? false)).map((n) => rscAction(ctx, r, 'demote', 0, n, { optional: false }));
 }
 
 /** Start/stop endpoints of a primitive for orderings (first and then sides are the same). */

@@ -6,7 +6,7 @@
 import { primitivesOf, topOf, type Act, type Ctx } from './model.js';
 import { rscAction } from './actions.js';
 import { cloneOf, skipCloneProbe } from './clone.js';
-import { probeWhileShuttingDown, skipRemoteProbe } from './remote.js';
+import { skipRemoteProbe } from './remote.js';
 
 /** Creates probe actions (before the other resource actions, as Pacemaker does). */
 export function createProbes(ctx: Ctx): Act[] {
@@ -16,13 +16,15 @@ export function createProbes(ctx: Ctx): Act[] {
   // Node by node, each node's resources in order (pcmk__schedule_probes): this is the ids' order.
   for (const n of ctx.nodeList) {
     const u = n.u;
-    if (!u.online || u.unclean || u.pending || u.maintenance || (u.shutdown && !probeWhileShuttingDown(n))) continue;
+    if (!u.online || u.unclean || u.pending || u.maintenance) continue;
     for (const top of ctx.top) {
       for (const r of primitivesOf(top)) {
         if (r.u.orphan) continue;
         if (skipRemoteProbe(ctx, r, n.name)) continue;
         if (r.noDiscovery.has(n.name)) continue;
-        if (r.u.history[n.name] !== undefined) continue;
+        // Known there unless its history there left no state (only pending or expired-failed entries).
+        const h = r.u.history[n.name];
+        if (h !== undefined && h.role !== 'Unknown') continue;
         if (skipCloneProbe(r, n.name)) continue;
         probes.push(rscAction(ctx, r, 'monitor', 0, n.name, { optional: false, probe: true }));
       }

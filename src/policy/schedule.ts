@@ -9,7 +9,7 @@ import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
 import { applyNodeHealth } from './health.js';
 import { applyTickets } from './tickets.js';
-import { applyStickinessAndFailures, precreateFailedStops } from './failures.js';
+import { applyStickinessAndFailures, failedStopWalker, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
 import { assignResources } from './assign.js';
 import { VARIANTS } from './variants.js';
@@ -24,6 +24,7 @@ import { createLoadStoppedActions, createUtilizationOrders } from './utilization
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
+import { clearExpiredFailcounts, clearFailcountsOnDefinitionChange, reissueExpiredMonitors } from './failcountClear.js';
 import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
 import { createStoppedMonitors } from './monitors.js';
 import type { TransitionGraph } from './graph.js';
@@ -49,6 +50,7 @@ export interface ScheduleResult {
 /** Runs every stage on an unpacked cluster. */
 export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   const ctx = buildContext(cluster);
+  clearExpiredFailcounts(ctx);
   applyLocations(ctx);
   applyNodeHealth(ctx);
   avoidRemoteNodes(ctx);
@@ -57,14 +59,18 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   applyContainerPlacement(ctx);
+  // Unpacking the status creates the active recurring ops before any check.
+  const earlyStops = failedStopWalker(ctx);
+  precreateActiveRecurring(ctx, earlyStops.visit);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
   assignResources(ctx);
-  precreateActiveRecurring(ctx);
   precreateCloneMinPseudos(ctx, expandedConstraints(ctx));
   cancelUnconfiguredRecurring(ctx);
-  precreateFailedStops(ctx);
+  clearFailcountsOnDefinitionChange(ctx, changed);
+  reissueExpiredMonitors(ctx);
+  precreateFailedStops(ctx, earlyStops.visited);
   createOrphanDeletes(ctx);
   const probes = createProbes(ctx);
   clearOrphanFailcounts(ctx);

@@ -1,0 +1,65 @@
+/**
+ * Promotable clones and roles: behaviours fixed on Pacemaker 2.1.5's regression
+ * cases (anti-colocation with roles, a promoted primitive outside any clone),
+ * asserted as concrete actions and orderings, plus the per-case matches.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCib } from '../../src/cib/parse.js';
+import { unpackCluster, executionDate } from '../../src/cib/unpack/unpack.js';
+import { scheduleUnpacked } from '../../src/policy/schedule.js';
+import type { TransitionGraph } from '../../src/policy/index.js';
+import { CASES_DIR, loadCases, runCase } from './cases.js';
+
+function graphOf(name: string): TransitionGraph {
+  const cib = parseCib(readFileSync(join(CASES_DIR, 'xml', `${name}.xml`), 'utf8'));
+  assert.ok(cib.ok);
+  const now = executionDate(cib.val) ?? 1_700_000_000;
+  return scheduleUnpacked(unpackCluster(cib.val, { now })).graph;
+}
+
+type Action = TransitionGraph['actions'][number];
+
+function find(g: TransitionGraph, key: string, node?: string): Action {
+  const a = g.actions.find((x) => (x.internalKey ?? x.key) === key && (node === undefined || x.node?.name === node));
+  assert.ok(a, `${key}${node ? ` on ${node}` : ''} is in the graph`);
+  return a;
+}
+
+function before(g: TransitionGraph, first: Action, then: Action): boolean {
+  void g;
+  return then.inputs.includes(first.id);
+}
+
+test('-INFINITY colocation with the promoted role orders by role: stop before promote, demoted before start', () => {
+  // dummy1 must never run with ms1's promoted instance; the promoted role moves to dummy1's node.
+  const g = graphOf('anti-colocation-promoted');
+  const stop = find(g, 'dummy1_stop_0'), start = find(g, 'dummy1_start_0');
+  const promote = find(g, 'ms1_promote_0'), demoted = find(g, 'ms1_demoted_0');
+  assert.ok(before(g, stop, promote), 'the dependent leaves before the primary is promoted');
+  assert.ok(before(g, demoted, start), 'the primary is demoted before the dependent starts');
+  assert.ok(!g.actions.some((a) => a.key === 'ms1_stop_0'), 'no stop/start orderings drag the clone along');
+});
+
+test('a promoted primitive outside any clone is demoted everywhere before it stops (bug-rh-880249)', () => {
+  const g = graphOf('bug-rh-880249');
+  const demotes = g.actions.filter((a) => a.key === 'dummystateful_demote_0');
+  const stops = g.actions.filter((a) => a.key === 'dummystateful_stop_0');
+  assert.equal(demotes.length, 3, 'one demote per active node');
+  assert.equal(stops.length, 3);
+  for (const s of stops) for (const d of demotes) assert.ok(s.inputs.includes(d.id), `stop on ${s.node?.name} after demote on ${d.node?.name}`);
+  const start = find(g, 'dummystateful_start_0', '18node3');
+  for (const s of stops) assert.ok(start.inputs.includes(s.id));
+});
+
+/** Promotable and role cases whose summary and graph match Pacemaker's. */
+const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop'];
+
+test('fixed promotable/role cases match summary and graph', () => {
+  const rows = loadCases().filter((c) => FIXED.includes(c.name));
+  assert.equal(rows.length, FIXED.length);
+  const bad = rows.map(runCase).filter((r) => !r.summary || !r.graph).map((r) => `${r.name}: summary=${r.summary} graph=${r.graph}`);
+  assert.deepEqual(bad, []);
+});
