@@ -31,6 +31,7 @@ import type { TransitionGraph } from './graph.js';
 import { scheduleUnfencing } from './unfencing.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
+import { orderAgentChangeDeletes, scheduleAgentChanges } from './agentChange.js';
 
 /** Options of {@link schedule}. */
 export interface ScheduleOptions {
@@ -62,6 +63,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   // Unpacking the status creates the active recurring ops before any check.
   const earlyStops = failedStopWalker(ctx);
   precreateActiveRecurring(ctx, earlyStops.visit);
+  scheduleAgentChanges(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
@@ -87,6 +89,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   scheduleUnfencing(ctx);
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
+  orderAgentChangeDeletes(ctx);
   applyOrderConstraints(ctx);
   orderMigrationEquivalents(ctx);
   applyAntiColocationOrders(ctx);

@@ -1,0 +1,62 @@
+/**
+ * A resource whose agent (class, provider or type) is not the one its history on
+ * a node was recorded with: that history is deleted there, and where it is active
+ * it is restarted with the new agent first (Pacemaker's pcmk__rsc_agent_changed
+ * and DeleteRsc, checked with the configuration changes, before assignment).
+ * @module
+ */
+import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
+import { order, rscAction } from './actions.js';
+import { historyName } from './cloneAssign.js';
+
+/** The primitives a node's history entry names: by id, or by the name their history goes by. */
+function owners(ctx: Ctx, id: string): PRsc[] {
+  const out: PRsc[] = [];
+  for (const top of ctx.top) for (const p of primitivesOf(top)) if (p.id === id || historyName(ctx, p) === id) out.push(p);
+  return out;
+}
+
+/** Nodes whose history is checked: those that can run resources, and nodes in maintenance. */
+function checked(ctx: Ctx, node: string): boolean {
+  const u = ctx.nodes.get(node)?.u;
+  if (!u) return false;
+  if (u.maintenance) return true;
+  return u.online && !u.shutdown && !u.unclean && !u.standby && !u.pending;
+}
+
+/**
+ * Stage (before assignment): deletes of history recorded with another agent, and a
+ * required stop where the resource is active with it (the start follows).
+ */
+export function scheduleAgentChanges(ctx: Ctx): void {
+  for (const st of ctx.cluster.cib.status.nodes) {
+    const node = st.uname ?? st.id;
+    if (!checked(ctx, node)) continue;
+    for (const lr of st.lrm ?? []) {
+      if (lr.ops.length === 0) continue;
+      for (const p of owners(ctx, lr.id)) {
+        if (p.u.orphan) continue;
+        if ((p.u.class ?? '') === (lr.class ?? '') && (p.u.provider ?? '') === (lr.provider ?? '') && (p.u.type ?? '') === (lr.type ?? '')) continue;
+        if (p.u.runningOn.includes(node)) rscAction(ctx, p, 'stop', 0, node, { optional: false });
+        if (p.u.failed) continue;
+        rscAction(ctx, p, 'delete', 0, node, { optional: false });
+      }
+    }
+  }
+}
+
+/** Orders each such delete after the resource's stops and before its starts. */
+export function orderAgentChangeDeletes(ctx: Ctx): void {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (r.u.orphan) continue;
+      const deletes = r.actions.filter((a) => a.task === 'delete');
+      if (deletes.length === 0) continue;
+      const base = (t: string): Act[] => r.actions.filter((a) => a.task === t && a.intervalMs === 0 && !a.probe);
+      for (const d of deletes) {
+        for (const s of base('stop')) order(ctx, s, d, {});
+        for (const s of base('start')) order(ctx, d, s, {});
+      }
+    }
+  }
+}
