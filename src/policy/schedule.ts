@@ -29,6 +29,7 @@ import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './
 import { createStoppedMonitors } from './monitors.js';
 import type { TransitionGraph } from './graph.js';
 import { scheduleUnfencing } from './unfencing.js';
+import { orderAgentCleanups, scheduleAgentChanges } from './agentChange.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
 
@@ -61,6 +62,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   applyContainerPlacement(ctx);
   // Unpacking the status creates the active recurring ops before any check.
   precreateActiveRecurring(ctx);
+  const agentCleanups = scheduleAgentChanges(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
@@ -86,6 +88,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   scheduleUnfencing(ctx);
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
+  orderAgentCleanups(ctx, agentCleanups);
   applyOrderConstraints(ctx);
   orderMigrationEquivalents(ctx);
   applyAntiColocationOrders(ctx);

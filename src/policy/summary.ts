@@ -45,7 +45,8 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
     const roles = r.u.role === 'Promoted' && r.actions.some((a) => a.task === 'demote') ? ['Promoted ', 'Started '] : ['', ''];
     if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`)];
     if (r.u.failed) return [line('Recover', r.id, from)];
-    return [line('Restart', r.id, from, start.reason)];
+    // A stop required on its own (reason '') shows a restart without the start's reason.
+    return [line('Restart', r.id, from, stops.some((s) => s.reason === '') ? undefined : start.reason)];
   }
   if (stops.length) {
     const why = unrunnableStart?.reason ?? r.reason ?? 'node availability';
