@@ -129,10 +129,33 @@ function migrate(ctx: Ctx, r: PRsc, plan: MigrationPlan): void {
   set.add(r);
 }
 
+/**
+ * A migration that completed (migrate_from succeeded) but whose source was never
+ * stopped leaves the resource "dangling" there: it is stopped on that node
+ * (pcmk__abort_dangling_migration) before the resource's other actions are made.
+ */
+export function createDanglingStops(ctx: Ctx, r: PRsc): void {
+  for (const n of r.u.dangling) {
+    const node = ctx.nodes.get(n);
+    if (node && node.u.online && !node.u.unclean) rscAction(ctx, r, 'stop', 0, n, { optional: false });
+  }
+}
+
+/** A dangling source's stop comes before any start, like every stop of the resource, but does not require one. */
+function orderDanglingStops(ctx: Ctx, r: PRsc): void {
+  for (const stop of r.actions) {
+    if (stop.task !== 'stop' || stop.node === undefined || !r.u.dangling.includes(stop.node)) continue;
+    for (const start of r.actions) {
+      if (start.task === 'start' && start.intervalMs === 0 && !start.probe) order(ctx, stop, start, { restart: true });
+    }
+  }
+}
+
 /** Stage (after createActions): migrations instead of stop/start for moving migratable primitives. */
 export function applyMigrations(ctx: Ctx): void {
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
+      if (r.u.dangling.length) orderDanglingStops(ctx, r);
       const plan = migrationPlan(ctx, r);
       if (plan) migrate(ctx, r, plan);
     }
@@ -203,27 +226,97 @@ function revert(ctx: Ctx, r: PRsc, pseudo: Act, migrateOps: Act[]): void {
   MIGRATING.get(ctx)?.delete(r);
 }
 
+/** Why an action of a resource that could have migrated cannot (crm_simulate shows it on a Move). */
+const UNMIGRATABLE = new WeakMap<Act, string>();
+
+/** Why `a` (a stop) can take no part in a migration, when another resource's action prevents it. */
+export function unmigratableReason(a: Act | undefined): string | undefined {
+  return a && UNMIGRATABLE.get(a);
+}
+
+function reasonOf(a: Act): string {
+  return a.rsc ? `${a.rsc.id} ${a.task}` : a.key;
+}
+
+/**
+ * Which of the migrating resources' actions can still take part in a migration
+ * (Pacemaker's pe_action_migrate_runnable): at first the pseudo start, the
+ * source's stop and the migrate ops. A required action that does not migrate
+ * takes it from what it implies must happen first, and from its restart stop;
+ * an unrunnable action from what must wait for it.
+ */
+function migrateRunnable(ctx: Ctx, set: Set<PRsc>): Set<Act> {
+  const mr = new Set<Act>();
+  for (const r of set) {
+    const source = sourceOf(r);
+    for (const a of r.actions) {
+      if ((a.task === 'start' && a.kind === 'pseudo_event') || a.task === 'migrate_to' || a.task === 'migrate_from' || (a.task === 'stop' && a.node === source)) mr.add(a);
+    }
+  }
+  for (let changed = true, round = 0; changed && round < 100; round++) {
+    changed = false;
+    for (const { first, then, flags } of ctx.orders) {
+      // Implications carried into a collective's members are not orderings of their own.
+      if (flags.noGraph) continue;
+      if (mr.has(first) && !mr.has(then) && !then.optional && (flags.impliesFirst || flags.restart)) {
+        mr.delete(first);
+        if (!UNMIGRATABLE.has(first) && then.rsc !== first.rsc) UNMIGRATABLE.set(first, `unrunnable ${reasonOf(then)}`);
+        changed = true;
+      }
+      if (mr.has(then) && !first.runnable && flags.runnableLeft) { mr.delete(then); changed = true; }
+    }
+  }
+  return mr;
+}
+
+function srcStopOf(r: PRsc): Act | undefined {
+  const source = sourceOf(r);
+  return r.actions.find((a) => a.task === 'stop' && a.node === source);
+}
+
+/** The node a migrating resource leaves. */
+function sourceOf(r: PRsc): string | undefined {
+  const pm = r.u.partialMigration;
+  if (pm && pm.stage === 'migrate_to') return pm.source;
+  return r.u.runningOn.find((n) => n !== r.assigned);
+}
+
 /**
  * Stage (after propagation): a migration whose start cannot run is no migration
- * (the resource only stops); one that must wait for another resource's required,
- * non-migrating start restarts instead of migrating.
+ * (the resource only stops); one whose actions can no longer all migrate (see
+ * {@link migrateRunnable}: another of its stops, such as a dangling migration's
+ * source, or a stop or restart that must happen first and does not migrate), or
+ * that must wait for another resource's required, non-migrating start, restarts
+ * instead of migrating.
  */
 export function settleMigrations(ctx: Ctx): void {
   const set = MIGRATING.get(ctx);
   if (!set?.size) return;
+  const mr = migrateRunnable(ctx, set);
   for (const r of [...set]) {
     const pseudo = r.actions.find((a) => a.task === 'start' && a.kind === 'pseudo_event');
     const migrateOps = r.actions.filter((a) => a.task === 'migrate_to' || a.task === 'migrate_from');
     if (!pseudo) continue;
+    // migrate_from must precede every stop of the resource, and only a migrating stop allows it.
+    const stuck = r.actions.some((a) => a.task === 'stop' && !a.optional && (!mr.has(a) || !a.runnable)) || !mr.has(pseudo) || migrateOps.some((m) => !mr.has(m));
+    if (pseudo.runnable && stuck) { revert(ctx, r, pseudo, migrateOps); continue; }
     if (!pseudo.runnable) {
       for (const m of migrateOps) { replaceInOrders(ctx, m, undefined); dropAction(ctx, r, m); }
       set.delete(r);
       continue;
     }
     // Implications a group passes on to its members (noGraph) do not hold a member's migration back.
-    const blocked = ctx.orders.some((o) => o.then === pseudo && isMandatory(o) && !o.flags.noGraph && baseTask(o.first) === 'start' && o.first.rsc !== undefined
+    const blocked = ctx.orders.find((o) => o.then === pseudo && isMandatory(o) && !o.flags.noGraph && baseTask(o.first) === 'start' && o.first.rsc !== undefined
       && o.first.rsc !== r && !related(o.first.rsc, r) && !o.first.optional && !(o.first.kind === 'pseudo_event' && isMigrating(ctx, o.first.rsc)));
-    if (blocked) { revert(ctx, r, pseudo, migrateOps); continue; }
+    if (blocked) {
+      // The restarting resource's stop, which this one's stop must precede, is what does not migrate.
+      const other = blocked.first.rsc!;
+      const otherStop = other.actions.find((a) => a.task === 'stop' && a.intervalMs === 0 && !a.optional);
+      const stop = srcStopOf(r);
+      if (otherStop && stop && !UNMIGRATABLE.has(stop)) UNMIGRATABLE.set(stop, `unrunnable ${other.id} stop`);
+      revert(ctx, r, pseudo, migrateOps);
+      continue;
+    }
     // Another resource's action never waits for the stop ending a migration (the
     // resource is already running where it goes): Pacemaker drops such inputs.
     const srcStop = r.actions.find((a) => a.task === 'stop' && a.node === r.u.runningOn.find((n) => n !== r.assigned));

@@ -11,6 +11,7 @@ import { banInsufficientCapacity } from './utilization.js';
 import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 import { isActiveRecurring } from './activeOps.js';
+import { createDanglingStops } from './migration.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   // Utilization: nodes without room are banned; with no room anywhere, the emptiest is preferred.
@@ -86,6 +87,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
     }
     return;
   }
+  createDanglingStops(ctx, r);
   let stopNodes: string[] = [];
   let startRequired = false;
   const stopOnly = cur.length > 1 && r.u.meta['multiple-active'] === 'stop_only';

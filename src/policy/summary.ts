@@ -14,6 +14,7 @@ import { cloneInstanceLines } from './cloneSummary.js';
 import type { ScheduleResult } from './schedule.js';
 import { primitivesOf, type Act, type PRsc } from './model.js';
 import { executedOpDigest } from './simDigests.js';
+import { unmigratableReason } from './migration.js';
 
 function line(action: string, rsc: string, detail: string, reason?: string): string {
   return `  * ${action.padEnd(10)} ${rsc.padEnd(15)} ( ${detail} )${reason ? `  due to ${reason}` : ''}`;
@@ -24,7 +25,8 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   const cur = r.u.runningOn;
   const starts = r.actions.filter((a) => a.task === 'start');
   const allStops = r.actions.filter((a) => a.task === 'stop');
-  const stops = allStops.filter(inGraph);
+  // A dangling migration source's stop (migration.ts) is no change of where the resource runs.
+  const stops = allStops.filter((a) => inGraph(a) && !(a.node !== undefined && r.u.dangling.includes(a.node) && !cur.includes(a.node)));
   const blockedStops = allStops.filter((a) => !a.optional && !a.runnable);
   const start = starts.find(inGraph);
   const unrunnableStart = starts.find((a) => !a.runnable);
@@ -43,7 +45,8 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
   if (start && stops.length) {
     // A primitive found promoted (outside a promotable clone) shows the role it leaves.
     const roles = r.u.role === 'Promoted' && r.actions.some((a) => a.task === 'demote') ? ['Promoted ', 'Started '] : ['', ''];
-    if (next !== from) return [line(r.u.failed ? 'Recover' : 'Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`)];
+    // A Move names why its stop cannot migrate (migration.ts).
+    if (next !== from) return [r.u.failed ? line('Recover', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`) : line('Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`, unmigratableReason(stops.find((a) => a.node === from)))];
     if (r.u.failed) return [line('Recover', r.id, from)];
     // A stop required on its own (reason '') shows a restart without the start's reason.
     return [line('Restart', r.id, from, stops.some((s) => s.reason === '') ? undefined : start.reason)];
@@ -108,6 +111,9 @@ export function formatExecution(graph: TransitionGraph): string[] {
   return executionOrder(graph).map(execLine);
 }
 
+/** The controller UUID crm_simulate records in the results it injects. */
+const SIM_UUID = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
+
 /**
  * The CIB with every graph action's simulated success recorded in its status (as crm_simulate does).
  * `now` (default: the CIB's execution date) stamps the results' last-run and last-rc-change.
@@ -153,7 +159,8 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
       interval, rcCode: rc, opStatus: 0, callId: callId++,
       // Results on different nodes are ordered by these (pe__is_newer_op).
       ...(ranAt !== undefined ? { lastRun: ranAt, lastRcChange: ranAt } : {}),
-      transitionKey: `0:${rc}:${interval > 0 ? rc : 0}:sim`, transitionMagic: `0:${rc};0:${rc}:${interval > 0 ? rc : 0}:sim`,
+      // crm_simulate's key: graph -1 and its fixed controller UUID, so a pending op it supersedes sorts older.
+      transitionKey: `${a.id}:-1:${interval > 0 ? rc : 0}:${SIM_UUID}`, transitionMagic: `0:${rc};${a.id}:-1:${interval > 0 ? rc : 0}:${SIM_UUID}`,
       // The executor's digest, so a re-schedule sees no definition change (simDigests.ts).
       opDigest: executedOpDigest(a.attributes, interval),
     };

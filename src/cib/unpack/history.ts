@@ -40,9 +40,35 @@ export function isProbe(op: LrmRscOp): boolean {
   return op.operation === 'monitor' && op.interval === 0;
 }
 
-/** Orders ops by call-id; pending (-1) last; ties by last-rc-change. */
+/** The graph (transition) number and controller UUID in an op's transition magic. */
+function magicGraph(op: LrmRscOp): { graph: number; uuid: string } | undefined {
+  const key = op.transitionMagic?.split(';')[1] ?? op.transitionKey;
+  const f = key?.split(':');
+  if (!f || f.length < 4) return undefined;
+  const graph = Number.parseInt(f[1]!, 10);
+  return Number.isFinite(graph) ? { graph, uuid: f.slice(3).join(':').toLowerCase() } : undefined;
+}
+
+/**
+ * Age of pending op `p` against completed op `o` (Pacemaker's pe__is_newer_op):
+ * >0 when `p` is newer. A pending op from another controller or from the same
+ * transition is newer; from the same controller, transition order decides (a
+ * transition number of -1 always comes last).
+ */
+export function pendingAge(p: LrmRscOp, o: LrmRscOp): number {
+  const a = magicGraph(p), b = magicGraph(o);
+  if (!a || !b) return 1;
+  if (a.uuid !== b.uuid || a.graph === b.graph) return 1;
+  if ((a.graph >= 0 && a.graph < b.graph) || b.graph === -1) return -1;
+  return 1;
+}
+
+/** Orders ops by call-id; a pending op (-1) by its transition (see {@link pendingAge}); ties by last-rc-change. */
 export function sortOps(ops: readonly LrmRscOp[]): LrmRscOp[] {
   return [...ops].sort((a, b) => {
+    // Only a result still in flight is placed by its transition; other call-id-less entries (notifications) stay last.
+    if (a.callId < 0 && b.callId >= 0 && a.opStatus === ExecStatus.PENDING) return pendingAge(a, b);
+    if (b.callId < 0 && a.callId >= 0 && b.opStatus === ExecStatus.PENDING) return -pendingAge(b, a);
     const ca = a.callId < 0 ? Number.MAX_SAFE_INTEGER : a.callId;
     const cb = b.callId < 0 ? Number.MAX_SAFE_INTEGER : b.callId;
     if (ca !== cb) return ca - cb;

@@ -8,6 +8,7 @@
  * @module
  */
 import type { LrmRscOp } from '../types.js';
+import { pendingAge } from './history.js';
 
 /** What the migration rules need from the rest of the unpacked cluster. */
 export interface MigrationWorld {
@@ -46,8 +47,8 @@ export function isNewerOp(a: LrmRscOp, b: LrmRscOp, sameNode: boolean): number {
     if (lb >= 0 && la > lb) return 1;
     return 0;
   }
-  if (ca === -1) return 1;
-  if (cb === -1) return -1;
+  if (ca === -1) return a.opStatus === -1 ? pendingAge(a, b) : 1;
+  if (cb === -1) return b.opStatus === -1 ? -pendingAge(b, a) : -1;
   return 0;
 }
 
