@@ -52,7 +52,7 @@ function ownerKey(node: string, o: { id: string; callId: number; operation: stri
  * order, as unpacking the status does before anything else is scheduled: the
  * actions keep their place (and so their graph ids) when later stages need them.
  */
-export function precreateActiveRecurring(ctx: Ctx): void {
+export function precreateActiveRecurring(ctx: Ctx, afterEach?: (p: PRsc, node: string) => void): void {
   const owners = historyOwners(ctx);
   for (const st of ctx.cluster.cib.status.nodes) {
     const name = st.uname ?? st.id;
@@ -66,6 +66,8 @@ export function precreateActiveRecurring(ctx: Ctx): void {
         if (!lr.ops.some((o) => o.id === op.id && o.callId === op.callId)) continue;
         rscAction(ctx, p, op.operation, op.interval, name, { optional: true });
       }
+      // What else unpacking this entry schedules (a failed resource's stop) comes right after.
+      afterEach?.(p, name);
     }
   }
 }

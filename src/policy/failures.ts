@@ -67,20 +67,39 @@ function failedHere(h: NodeHistory | undefined): boolean {
   return !h.ops.slice(i + 1).some((o) => o.operation === 'stop' && o.rcCode === 0 && o.opStatus === 0);
 }
 
-export function precreateFailedStops(ctx: Ctx): void {
+export function precreateFailedStops(ctx: Ctx, visited?: ReadonlySet<string>): void {
   for (const top of ctx.top) {
-    for (const r of primitivesOf(top)) {
-      if (!r.u.failed || !r.managed) continue;
-      if (r.u.runningOn.length > 1 && r.u.meta['multiple-active'] === 'stop_unexpected') continue;
-      for (const n of r.u.runningOn) {
-        if (ctx.nodes.get(n)?.u.unclean) continue;
-        // Unpacking stops a failed resource only where that node's own history failed
-        // (a later successful stop there clears it); other nodes' stops come later.
-        if (!failedHere(r.u.history[n])) continue;
-        rscAction(ctx, r, 'stop', 0, n, { optional: false });
-      }
-    }
+    for (const r of primitivesOf(top)) for (const n of r.u.runningOn) if (!visited?.has(`${r.id}\n${n}`)) failedStopOn(ctx, r, n);
   }
+}
+
+/**
+ * Early stops in status order: reading one node's history stops a failed resource
+ * there only if a failure was already seen (on this node or one read before);
+ * `visited` names the (resource, node) entries decided this way.
+ */
+export function failedStopWalker(ctx: Ctx): { visit: (p: PRsc, node: string) => void; visited: Set<string> } {
+  const visited = new Set<string>();
+  const failedSoFar = new Set<string>();
+  return {
+    visited,
+    visit: (p, node) => {
+      visited.add(`${p.id}\n${node}`);
+      if (p.u.history[node]?.lastFailure) failedSoFar.add(p.id);
+      if (failedSoFar.has(p.id)) failedStopOn(ctx, p, node);
+    },
+  };
+}
+
+/** The early stop of a failed resource on one node, if unpacking that node's history creates one. */
+export function failedStopOn(ctx: Ctx, r: PRsc, n: string): void {
+  if (!r.u.failed || !r.managed || !r.u.runningOn.includes(n)) return;
+  if (r.u.runningOn.length > 1 && r.u.meta['multiple-active'] === 'stop_unexpected') return;
+  if (ctx.nodes.get(n)?.u.unclean) return;
+  // Unpacking stops a failed resource only where that node's own history failed
+  // (a later successful stop there clears it); other nodes' stops come later.
+  if (!failedHere(r.u.history[n])) return;
+  rscAction(ctx, r, 'stop', 0, n, { optional: false });
 }
 
 /**

@@ -8,6 +8,7 @@
 import { cloneOf } from './cloneAssign.js';
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
+import { cancelAction } from './cancel.js';
 import { parseInterval } from '../cib/values.js';
 
 function configuredIntervals(r: PRsc): Set<string> {
@@ -37,16 +38,10 @@ export function cancelUnconfiguredRecurring(ctx: Ctx): void {
         if (!h || ctx.nodes.get(node)?.u.unclean) continue;
         for (const [key, op] of Object.entries(h.recurring)) {
           if (wanted.has(key) || op.interval <= 0) continue;
-          const a: Act = {
-            seq: ctx.seq++, rsc: r, task: 'cancel', intervalMs: op.interval, key: `${r.id}_${op.operation}_${op.interval}`,
-            node, kind: 'rsc_op', optional: false, runnable: true,
-            attrs: {
-              ...nodeAttrs(ctx, r, node), CRM_meta_call_id: String(op.callId), CRM_meta_interval: String(op.interval),
-              CRM_meta_operation: op.operation, CRM_meta_timeout: '20000',
-            },
-          };
-          r.actions.push(a);
-          ctx.actions.push(a);
+          cancelAction(ctx, r, op.operation, op.interval, node, {
+            ...nodeAttrs(ctx, r, node), CRM_meta_call_id: String(op.callId), CRM_meta_interval: String(op.interval),
+            CRM_meta_operation: op.operation, CRM_meta_timeout: '20000',
+          });
         }
       }
     }

@@ -7,23 +7,19 @@
  * @module
  */
 import { parseInterval } from '../cib/values.js';
-import { order, rscAction } from './actions.js';
-import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
+import { opMeta, order, rscAction } from './actions.js';
+import { cancelAction } from './cancel.js';
+import { primitivesOf, type Ctx, type PRsc } from './model.js';
 import { cloneOf } from './cloneAssign.js';
 
 function cancelRecorded(ctx: Ctx, r: PRsc, node: string, ms: number): void {
   const op = r.u.history[node]?.recurring[`monitor_${ms}`];
   if (!op || ctx.nodes.get(node)?.u.unclean) return;
   const n = ctx.nodes.get(node)!;
-  const a: Act = {
-    seq: ctx.seq++, rsc: r, task: 'cancel', intervalMs: ms, key: `${r.id}_monitor_${ms}`, node, kind: 'rsc_op', optional: false, runnable: true,
-    attrs: {
-      CRM_meta_on_node: n.name, CRM_meta_on_node_uuid: n.uuid, ...r.u.params, CRM_meta_call_id: String(op.callId),
-      CRM_meta_interval: String(ms), CRM_meta_operation: 'monitor', CRM_meta_timeout: '20000',
-    },
-  };
-  r.actions.push(a);
-  ctx.actions.push(a);
+  // The cancel takes the op's own meta (pcmk__new_cancel_action), without a call id.
+  const a = cancelAction(ctx, r, 'monitor', ms, node, {
+    ...opMeta(ctx, r, 'monitor', ms, false), CRM_meta_on_node: n.name, CRM_meta_on_node_uuid: n.uuid, ...r.u.params, CRM_meta_operation: 'monitor',
+  });
   // The old monitor ends before the resource starts there.
   for (const s of r.actions) if (s.task === 'start' && s.node === node && !s.probe) order(ctx, a, s, {});
 }

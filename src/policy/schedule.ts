@@ -9,7 +9,7 @@ import { buildContext } from './stageUnpack.js';
 import { applyLocations } from './location.js';
 import { applyNodeHealth } from './health.js';
 import { applyTickets } from './tickets.js';
-import { applyStickinessAndFailures, precreateFailedStops } from './failures.js';
+import { applyStickinessAndFailures, failedStopWalker, precreateFailedStops } from './failures.js';
 import { groupColocations, unpackColocations } from './colocation.js';
 import { assignResources } from './assign.js';
 import { VARIANTS } from './variants.js';
@@ -61,7 +61,8 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   unpackColocations(ctx);
   applyContainerPlacement(ctx);
   // Unpacking the status creates the active recurring ops before any check.
-  precreateActiveRecurring(ctx);
+  const earlyStops = failedStopWalker(ctx);
+  precreateActiveRecurring(ctx, earlyStops.visit);
   const agentCleanups = scheduleAgentChanges(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
@@ -71,7 +72,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   cancelUnconfiguredRecurring(ctx);
   clearFailcountsOnDefinitionChange(ctx, changed);
   reissueExpiredMonitors(ctx);
-  precreateFailedStops(ctx);
+  precreateFailedStops(ctx, earlyStops.visited);
   createOrphanDeletes(ctx);
   const probes = createProbes(ctx);
   clearOrphanFailcounts(ctx);
