@@ -94,7 +94,8 @@ export function orderOrphanCleanup(ctx: Ctx): void {
       const stops = r.actions.filter((a) => a.task === 'stop');
       for (const a of r.actions) {
         if (a.task === 'clear_failcount') for (const s of stops) order(ctx, a, s, {});
-        if (a.task === 'delete') for (const s of stops) if (s.node === a.node) order(ctx, s, a, { impliesThen: true, runnableLeft: true });
+        // Every stop of the orphan precedes each of its deletes (Pacemaker orders them by resource, not node).
+        if (a.task === 'delete') for (const s of stops) order(ctx, s, a, s.node === a.node ? { impliesThen: true, runnableLeft: true } : {});
       }
     }
   }

@@ -114,7 +114,8 @@ export function applyLocations(ctx: Ctx): void {
     if (sc?.ok) base.set(nc.uname, sc.val);
   }
   for (const r of ctx.byId.values()) {
-    if (symmetric) for (const n of ctx.nodeList) r.allowed.set(n.name, base.get(n.name) ?? 0);
+    // Nodes known only from the status (orphaned connections) appear after resources are unpacked: no default score.
+    if (symmetric) for (const n of ctx.nodeList) if (n.u.fromStatus !== true) r.allowed.set(n.name, base.get(n.name) ?? 0);
   }
   const exclusive = new Map<PRsc, Set<string>>();
   for (const c of expandedConstraints(ctx)) {
@@ -148,5 +149,11 @@ export function applyLocations(ctx: Ctx): void {
   }
   for (const [r, set] of exclusive) {
     for (const p of [r, ...r.children]) for (const n of ctx.nodeList) if (!set.has(n.name)) p.noDiscovery.add(n.name);
+    // Exclusive discovery also bans the resource (and its descendants) from every other node it could run on.
+    const ban = (x: PRsc): void => {
+      for (const node of x.allowed.keys()) if (!set.has(node)) x.allowed.set(node, -INFINITY);
+      x.children.forEach(ban);
+    };
+    ban(r);
   }
 }

@@ -43,11 +43,6 @@ export function avoidRemoteNodes(ctx: Ctx): void {
       }
     }
   }
-  // Nodes known only from the status (orphaned connections) are nobody's candidates.
-  const orphaned = remotes.filter((n) => n.u.fromStatus === true);
-  if (orphaned.length > 0) {
-    for (const r of ctx.byId.values()) for (const n of orphaned) r.allowed.delete(n.name);
-  }
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
       if (r.u.class !== 'stonith' && !isConnection(r)) continue;

@@ -18,7 +18,8 @@ function makeRsc(u: UnpackedResource, variant: PolicyVariant, parent?: PRsc): PR
     assigning: false,
     merging: false,
     assigned: null,
-    nextRole: u.targetRole === 'Stopped' || u.orphan ? 'Stopped' : 'Started',
+    // on-fail=stop leaves a failed resource's next role Stopped.
+    nextRole: u.targetRole === 'Stopped' || u.orphan || u.nextRole === 'Stopped' ? 'Stopped' : 'Started',
     managed: u.managed,
     noDiscovery: new Set(),
     withPrimaries: [],

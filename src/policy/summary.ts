@@ -140,13 +140,11 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     if (a.operation === 'notify') continue;
     const lrm = [...(st.lrm ?? [])];
     const i = lrm.findIndex((l) => l.id === (a.resource!.runAs ?? a.resource!.id));
-    if (a.operation === 'delete' || a.operation === 'cancel') {
-      // delete forgets the resource's history here; cancel ends one recurring operation.
-      if (i >= 0) {
-        if (a.operation === 'delete') lrm.splice(i, 1);
-        // The failure record stays (crm_simulate only replaces the op's own entry).
-        else lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1) || o.id.endsWith('_last_failure_0')) };
-      }
+    // crm_simulate only reports a delete: the history stays.
+    if (a.operation === 'delete') continue;
+    if (a.operation === 'cancel') {
+      // cancel ends one recurring operation; the failure record stays (crm_simulate only replaces the op's own entry).
+      if (i >= 0) lrm[i] = { ...lrm[i]!, ops: lrm[i]!.ops.filter((o) => o.interval !== Number(a.attributes['CRM_meta_interval'] ?? -1) || o.id.endsWith('_last_failure_0')) };
       states.set(name, { ...st, lrm });
       continue;
     }
@@ -167,7 +165,12 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     // A one-shot op replaces the history's one-shot result; a stop also ends recurring monitors.
     // A pending one-shot op keeps its own entry (crm_simulate replaces only <rsc>_last_0), so it stays the latest.
     const keepPending = (o: LrmRscOp): boolean => o.interval === 0 && o.callId < 0 && o.id !== `${old.id}_last_0`;
-    const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => o.interval !== interval);
+    // crm_simulate keeps <rsc>_last_failure_0 whatever runs next; kept here across a stop, where
+    // the failure's on-fail still decides the revised state (a remote connection waiting to
+    // reconnect stays failed). Other results drop it: unpack does not yet clear every failure a
+    // later success supersedes (not-installed agents), so keeping it there would misreport.
+    const keepFailure = (o: LrmRscOp): boolean => a.operation === 'stop' && o.id === `${old.id}_last_failure_0`;
+    const ops = interval === 0 ? old.ops.filter((o) => keepPending(o) || keepFailure(o) || (o.interval !== 0 && a.operation !== 'stop')) : old.ops.filter((o) => keepFailure(o) || o.interval !== interval);
     ops.push(op);
     const upd: LrmResource = { ...old, ops };
     if (i >= 0) lrm[i] = upd;
