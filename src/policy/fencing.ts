@@ -53,7 +53,8 @@ function knownOn(r: PRsc, node: string): boolean {
   return p !== undefined && p.variant !== 'group' && !p.u.unique && p.children.some((c) => c.u.history[node] !== undefined);
 }
 
-function haveStonithResource(ctx: Ctx): boolean {
+/** Whether any fence device is configured. */
+export function haveStonithResource(ctx: Ctx): boolean {
   for (const r of ctx.byId.values()) if (r.variant === 'primitive' && r.u.class === 'stonith') return true;
   return ctx.cluster.resources.some((r) => JSON.stringify(r.config).includes('"class":"stonith"'));
 }

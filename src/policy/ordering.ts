@@ -175,7 +175,9 @@ export function propagate(ctx: Ctx): void {
         changed = true;
       }
       const unmanagedFirst = first.rsc !== undefined && !first.rsc.managed;
-      if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional) {
+      // The stop of a primitive active nowhere (an ordering's placeholder) has nothing to wait for.
+      const vacuousStop = first.task === 'stop' && first.node === undefined && first.rsc?.variant === 'primitive' && first.rsc.u.runningOn.length === 0;
+      if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional && !vacuousStop) {
         // "first" is needed but cannot happen (blocked, unmanaged), so "then", which waits for it, cannot either.
         then.runnable = false;
         if (!then.reason) then.reason = `unrunnable ${describe(first)}`;

@@ -11,6 +11,7 @@ import { banInsufficientCapacity } from './utilization.js';
 import { parseInterval } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 import { isActiveRecurring } from './activeOps.js';
+import { haveStonithResource } from './fencing.js';
 import { createDanglingStops } from './migration.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
@@ -40,6 +41,20 @@ function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   return chosen.name;
 }
 
+/**
+ * Fencing enabled but no fence device configured: Pacemaker disables resource
+ * start-up, so an inactive resource that requires fencing is not placed.
+ */
+function startupDisabled(ctx: Ctx, r: PRsc): boolean {
+  if (!ctx.stonithEnabled || r.u.runningOn.length > 0 || r.u.class === 'stonith') return false;
+  const requires = r.u.meta['requires'] ?? 'fencing';
+  if (requires !== 'fencing' && requires !== 'unfencing') return false;
+  let have = HAVE_DEVICE.get(ctx);
+  if (have === undefined) HAVE_DEVICE.set(ctx, (have = haveStonithResource(ctx)));
+  return !have;
+}
+const HAVE_DEVICE = new WeakMap<Ctx, boolean>();
+
 function assign(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   if (!r.provisional) return r.assigned;
   if (r.parent && !r.parent.assigning) {
@@ -61,7 +76,7 @@ function assign(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   if (!r.managed) {
     r.nextRole = r.u.runningOn.length ? 'Started' : 'Stopped';
     finalizeAssignment(ctx, r, r.u.runningOn[0] ?? null, true);
-  } else if (ctx.stopEverything) {
+  } else if (ctx.stopEverything || startupDisabled(ctx, r)) {
     finalizeAssignment(ctx, r, null, true);
   } else {
     finalizeAssignment(ctx, r, chooseNode(ctx, r, prefer), false);

@@ -58,7 +58,7 @@ test('without the DC shutting down, shutdowns are not ordered among themselves',
 });
 
 test('tier-1 cases these rules fix match Pacemaker (summary and graph)', () => {
-  const names = new Set(['inc12', 'bug-lf-2153', 'bug-lf-2453', 'clone_min_interleave_stop_two']);
+  const names = new Set(['inc12', 'bug-lf-2153', 'bug-lf-2453', 'clone_min_interleave_stop_two', 'stop-failure-no-fencing', 'stop-failure-no-quorum', 'stop-failure-with-fencing']);
   const rows = loadCases().filter((c) => names.has(c.name));
   assert.equal(rows.length, names.size);
   for (const c of rows) {
@@ -67,4 +67,34 @@ test('tier-1 cases these rules fix match Pacemaker (summary and graph)', () => {
     assert.ok(r.summary, `${c.name}: summary\n${r.summaryText ?? ''}`);
     assert.ok(r.graph, `${c.name}: graph ${JSON.stringify(r.diff)}`);
   }
+});
+
+function startCib(opts: { stonith: string; device: boolean; running: boolean }): string {
+  const device = opts.device ? '<primitive id="F" class="stonith" type="fence_dummy"/>' : '';
+  const history = opts.running
+    ? '<lrm id="n1"><lrm_resources><lrm_resource id="A" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="A_last_0" operation_key="A_start_0" operation="start" transition-key="1:1:0:x" transition-magic="0:0;1:1:0:x" call-id="2" rc-code="0" op-status="0" interval="0" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/></lrm_resource></lrm_resources></lrm>'
+    : '';
+  return `<cib validate-with="pacemaker-3.0" epoch="1" num_updates="1" admin_epoch="0" have-quorum="1" dc-uuid="n1">
+  <configuration>
+    <crm_config><cluster_property_set id="o">${opts.stonith ? `<nvpair id="o1" name="stonith-enabled" value="${opts.stonith}"/>` : ''}</cluster_property_set></crm_config>
+    <nodes><node id="n1" uname="n1"/></nodes>
+    <resources>${device}<primitive id="A" class="ocf" provider="pacemaker" type="Dummy"/></resources><constraints/>
+  </configuration>
+  <status><node_state id="n1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member">${history}</node_state></status>
+</cib>`;
+}
+
+function assignedA(xml: string): string | null {
+  const parsed = parseCib(xml);
+  assert.ok(parsed.ok, 'test CIB parses');
+  return scheduleUnpacked(unpackCluster(parsed.val, { now: NOW })).ctx.byId.get('A')!.assigned;
+}
+
+test('fencing enabled without a fence device: an inactive resource needing fencing is not started', () => {
+  assert.equal(assignedA(startCib({ stonith: '', device: false, running: false })), null);
+  assert.equal(assignedA(startCib({ stonith: 'true', device: false, running: false })), null);
+  // With a device, or with fencing disabled, it starts; an active resource stays.
+  assert.equal(assignedA(startCib({ stonith: 'true', device: true, running: false })), 'n1');
+  assert.equal(assignedA(startCib({ stonith: 'false', device: false, running: false })), 'n1');
+  assert.equal(assignedA(startCib({ stonith: 'true', device: false, running: true })), 'n1');
 });
