@@ -1,72 +1,63 @@
 /**
- * A resource whose agent (class, provider or type) differs from the one its
- * history on a node was recorded with: where it is active it is stopped there
- * (and so restarted), and its history there is cleaned up (a `delete`), after
- * any stop and before any start of it.
+ * A resource whose agent (class, provider or type) is not the one its history on
+ * a node was recorded with: that history is deleted there, and where it is active
+ * it is restarted with the new agent first (Pacemaker's pcmk__rsc_agent_changed
+ * and DeleteRsc, checked with the configuration changes, before assignment).
  * @module
  */
-import type { LrmResource } from '../cib/types.js';
+import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
-import { primitivesOf, type Act, type Ctx, type PNode, type PRsc } from './model.js';
+import { historyName } from './cloneAssign.js';
 
-/** Nodes whose history is checked for configuration changes (available, or in maintenance). */
-function checkedNode(n: PNode): boolean {
-  const u = n.u;
+/** The primitives a node's history entry names: by id, or by the name their history goes by. */
+function owners(ctx: Ctx, id: string): PRsc[] {
+  const out: PRsc[] = [];
+  for (const top of ctx.top) for (const p of primitivesOf(top)) if (p.id === id || historyName(ctx, p) === id) out.push(p);
+  return out;
+}
+
+/** Nodes whose history is checked: those that can run resources, and nodes in maintenance. */
+function checked(ctx: Ctx, node: string): boolean {
+  const u = ctx.nodes.get(node)?.u;
+  if (!u) return false;
   if (u.maintenance) return true;
-  return u.online && !u.shutdown && !u.unclean && !u.standby;
-}
-
-function sameText(a: string | undefined, b: string | undefined): boolean {
-  return (a ?? '') === (b ?? '');
-}
-
-/** The status entry (`lrm_resource`) on `node` that `r`'s history there came from. */
-function entryOf(ctx: Ctx, r: PRsc, node: string): LrmResource | undefined {
-  const first = r.u.history[node]?.ops[0];
-  if (!first) return undefined;
-  const st = ctx.cluster.cib.status.nodes.find((s) => (s.uname ?? s.id) === node);
-  return st?.lrm?.find((lr) => lr.ops.some((o) => o.id === first.id && o.callId === first.callId));
-}
-
-/** Whether the agent recorded in `lr` differs from `r`'s configured one. */
-export function agentChanged(r: PRsc, lr: LrmResource): boolean {
-  return !sameText(lr.class, r.u.class) || !sameText(lr.provider, r.u.provider) || !sameText(lr.type, r.u.type);
+  return u.online && !u.shutdown && !u.unclean && !u.standby && !u.pending;
 }
 
 /**
- * Stage (with the other configuration-change checks, before assignment): stops
- * where active and cleans up the history of resources whose agent changed.
- * Returns the clean-ups, for {@link orderAgentCleanups}.
+ * Stage (before assignment): deletes of history recorded with another agent, and a
+ * required stop where the resource is active with it (the start follows).
  */
-export function scheduleAgentChanges(ctx: Ctx): Act[] {
-  const deletes: Act[] = [];
-  for (const n of ctx.nodeList) {
-    if (!checkedNode(n)) continue;
-    for (const top of ctx.top) {
-      for (const r of primitivesOf(top)) {
-        if (r.u.orphan || r.variant !== 'primitive') continue;
-        const lr = entryOf(ctx, r, n.name);
-        if (!lr || !agentChanged(r, lr)) continue;
-        if (r.u.runningOn.includes(n.name) && r.managed) {
-          // Required before anything asks for it: it carries no reason (an empty one), nor does the restart.
-          const stop = rscAction(ctx, r, 'stop', 0, n.name, { optional: false });
-          stop.reason ??= '';
-        }
-        if (!r.managed || !n.u.online || n.u.unclean) continue;
-        deletes.push(rscAction(ctx, r, 'delete', 0, n.name, { optional: false }));
+export function scheduleAgentChanges(ctx: Ctx): void {
+  for (const st of ctx.cluster.cib.status.nodes) {
+    const node = st.uname ?? st.id;
+    if (!checked(ctx, node)) continue;
+    for (const lr of st.lrm ?? []) {
+      if (lr.ops.length === 0) continue;
+      for (const p of owners(ctx, lr.id)) {
+        if (p.u.orphan) continue;
+        if ((p.u.class ?? '') === (lr.class ?? '') && (p.u.provider ?? '') === (lr.provider ?? '') && (p.u.type ?? '') === (lr.type ?? '')) continue;
+        // Required before anything asks for it: no reason (an empty one), so the restart shows none.
+        if (p.u.runningOn.includes(node)) rscAction(ctx, p, 'stop', 0, node, { optional: false }).reason ??= '';
+        if (p.u.failed) continue;
+        rscAction(ctx, p, 'delete', 0, node, { optional: false });
       }
     }
   }
-  return deletes;
 }
 
-/** Orders each clean-up after every stop and before every start of its resource. */
-export function orderAgentCleanups(ctx: Ctx, deletes: readonly Act[]): void {
-  for (const d of deletes) {
-    const r = d.rsc!;
-    for (const a of r.actions) {
-      if (a.task === 'stop') order(ctx, a, d, {});
-      else if (a.task === 'start') order(ctx, d, a, {});
+/** Orders each such delete after the resource's stops and before its starts. */
+export function orderAgentChangeDeletes(ctx: Ctx): void {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (r.u.orphan) continue;
+      const deletes = r.actions.filter((a) => a.task === 'delete');
+      if (deletes.length === 0) continue;
+      const base = (t: string): Act[] => r.actions.filter((a) => a.task === t && a.intervalMs === 0 && !a.probe);
+      for (const d of deletes) {
+        for (const s of base('stop')) order(ctx, s, d, {});
+        for (const s of base('start')) order(ctx, d, s, {});
+      }
     }
   }
 }

@@ -29,9 +29,9 @@ import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './
 import { createStoppedMonitors } from './monitors.js';
 import type { TransitionGraph } from './graph.js';
 import { scheduleUnfencing } from './unfencing.js';
-import { orderAgentCleanups, scheduleAgentChanges } from './agentChange.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
+import { orderAgentChangeDeletes, scheduleAgentChanges } from './agentChange.js';
 
 /** Options of {@link schedule}. */
 export interface ScheduleOptions {
@@ -63,7 +63,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   // Unpacking the status creates the active recurring ops before any check.
   const earlyStops = failedStopWalker(ctx);
   precreateActiveRecurring(ctx, earlyStops.visit);
-  const agentCleanups = scheduleAgentChanges(ctx);
+  scheduleAgentChanges(ctx);
   const changed = scheduleDefinitionChanges(ctx);
   assignConnectionsFirst(ctx);
   createLoadStoppedActions(ctx);
@@ -89,7 +89,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   scheduleUnfencing(ctx);
   orderProbes(ctx, probes);
   orderOrphanCleanup(ctx);
-  orderAgentCleanups(ctx, agentCleanups);
+  orderAgentChangeDeletes(ctx);
   applyOrderConstraints(ctx);
   orderMigrationEquivalents(ctx);
   applyAntiColocationOrders(ctx);

@@ -54,8 +54,26 @@ test('a promoted primitive outside any clone is demoted everywhere before it sto
   for (const s of stops) assert.ok(start.inputs.includes(s.id));
 });
 
+test('history recorded with another agent is deleted after the stop (colocation_constraint_stops_promoted)', () => {
+  // fc16-builder2 probed NATIVE_RSC_A:0 as ocf:pacemaker:Dummy; it is now Stateful.
+  const g = graphOf('colocation_constraint_stops_promoted');
+  const del = find(g, 'NATIVE_RSC_A:0_delete_0', 'fc16-builder2');
+  const stop = find(g, 'NATIVE_RSC_A:0_stop_0', 'fc16-builder');
+  assert.deepEqual(del.inputs, [stop.id], 'the delete waits for the stop only');
+});
+
+test('an active resource whose agent changed restarts, its history deleted between stop and start (params-2)', () => {
+  const g = graphOf('params-2');
+  const stop = find(g, 'rsc2_stop_0', 'node2'), del = find(g, 'rsc2_delete_0', 'node2'), start = find(g, 'rsc2_start_0', 'node2');
+  assert.ok(del.inputs.includes(stop.id));
+  assert.ok(start.inputs.includes(del.id));
+  const del3 = find(g, 'rsc3_delete_0', 'node3');
+  assert.ok(find(g, 'rsc3_start_0', 'node3').inputs.includes(del3.id), 'inactive there: deleted before it starts');
+  assert.ok(!g.actions.some((a) => a.key === 'rsc1_delete_0'), 'a shutting-down node is not checked');
+});
+
 /** Promotable and role cases whose summary and graph match Pacemaker's. */
-const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop'];
+const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted'];
 
 test('fixed promotable/role cases match summary and graph', () => {
   const rows = loadCases().filter((c) => FIXED.includes(c.name));
