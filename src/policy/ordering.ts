@@ -7,6 +7,7 @@ import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
 import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
+import { bundleActionFlags, bundleThenExtras } from './bundle.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY, primitivesOf, topOf } from './model.js';
 import { oneOrMoreAction, relaxedSet } from './orderingSets.js';
@@ -39,6 +40,7 @@ function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: stri
     for (const f of firsts) for (const t of memberEndpoints(b, bTask)) order(ctx, f, t, { ...flags, noGraph: true }, id);
   }
   cloneThenExtras(ctx, id, firsts, b, bTask, flags);
+  bundleThenExtras(ctx, id, firsts, b, bTask, flags);
 }
 
 /** Anti-colocated resources: the dependent stops before the primary starts there, and vice versa. */
@@ -145,6 +147,7 @@ export function propagate(ctx: Ctx): void {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
     for (const c of ctx.top) if (c.variant === 'clone' && cloneActionFlags(c)) changed = true;
+    for (const b of ctx.top) if (b.variant === 'bundle' && bundleActionFlags(b)) changed = true;
     if (oneOrMoreFlags(ctx)) changed = true;
     for (const o of ctx.orders) {
       const { first, then, flags } = o;
@@ -226,6 +229,8 @@ export function orderProbesBeforeRestarts(ctx: Ctx): void {
   const after = new Map<Act, Act[]>();
   for (const o of ctx.orders) {
     if (!o.flags.impliesThen && !o.flags.printedThen) continue;
+    // Implications carried into a bundle's containers are no path for probes.
+    if (o.flags.noGraph && o.then.rsc?.parent?.variant === 'bundle') continue;
     const l = after.get(o.first) ?? [];
     l.push(o.then);
     after.set(o.first, l);

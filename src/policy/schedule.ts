@@ -24,6 +24,7 @@ import { createLoadStoppedActions, createUtilizationOrders } from './utilization
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
+import { cancelMaintenanceRecurring } from './cancel.js';
 import { clearExpiredFailcounts, clearFailcountsOnDefinitionChange, reissueExpiredMonitors } from './failcountClear.js';
 import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
 import { createStoppedMonitors } from './monitors.js';
@@ -31,6 +32,7 @@ import type { TransitionGraph } from './graph.js';
 import { scheduleUnfencing } from './unfencing.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
+import { applyBundlePlacement } from './bundle.js';
 import { orderAgentChangeDeletes, scheduleAgentChanges } from './agentChange.js';
 
 /** Options of {@link schedule}. */
@@ -60,6 +62,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   applyContainerPlacement(ctx);
+  applyBundlePlacement(ctx);
   // Unpacking the status creates the active recurring ops before any check.
   const earlyStops = failedStopWalker(ctx);
   precreateActiveRecurring(ctx, earlyStops.visit);
@@ -70,6 +73,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   assignResources(ctx);
   precreateCloneMinPseudos(ctx, expandedConstraints(ctx));
   cancelUnconfiguredRecurring(ctx);
+  cancelMaintenanceRecurring(ctx);
   clearFailcountsOnDefinitionChange(ctx, changed);
   reissueExpiredMonitors(ctx);
   precreateFailedStops(ctx, earlyStops.visited);
