@@ -37,7 +37,8 @@ export function scheduleAgentChanges(ctx: Ctx): void {
       for (const p of owners(ctx, lr.id)) {
         if (p.u.orphan) continue;
         if ((p.u.class ?? '') === (lr.class ?? '') && (p.u.provider ?? '') === (lr.provider ?? '') && (p.u.type ?? '') === (lr.type ?? '')) continue;
-        if (p.u.runningOn.includes(node)) rscAction(ctx, p, 'stop', 0, node, { optional: false });
+        // Required before anything asks for it: no reason (an empty one), so the restart shows none.
+        if (p.u.runningOn.includes(node)) rscAction(ctx, p, 'stop', 0, node, { optional: false }).reason ??= '';
         if (p.u.failed) continue;
         rscAction(ctx, p, 'delete', 0, node, { optional: false });
       }

@@ -125,7 +125,9 @@ export function compareOpDigests(ctx: Ctx, r: PRsc, op: LrmRscOp): DigestCheck {
   const inst = effectiveParams(r);
   const params = digestParams(inst, opParams, op.interval, timeout);
   const all = paramsDigest(params);
-  const restart = op.opForceRestart !== undefined ? paramsDigest(restartParams(params, op.opForceRestart)) : undefined;
+  // Without op-force-restart the restart digest covers every parameter.
+  const restart = op.opRestartDigest === undefined && op.opForceRestart === undefined ? undefined
+    : paramsDigest(op.opForceRestart !== undefined ? restartParams(params, op.opForceRestart) : params);
   // A one-off op with its own parameters restarts on any change (its digests must be recomputed).
   const extraForcesRestart = op.interval === 0 && Object.keys(opParams).length > 0;
   let outcome: DigestOutcome;

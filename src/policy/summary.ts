@@ -49,7 +49,8 @@ function rscLines(r: PRsc, inGraph: (a: Act) => boolean): string[] {
     // A Move names why its stop cannot migrate (migration.ts).
     if (next !== from) return [r.u.failed ? line('Recover', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`) : line('Move', r.id, `${roles[0]}${from} -> ${roles[1]}${next}`, unmigratableReason(stops.find((a) => a.node === from)))];
     if (r.u.failed) return [line('Recover', r.id, from)];
-    return [line('Restart', r.id, from, start.reason)];
+    // A stop required on its own (reason '') shows a restart without the start's reason.
+    return [line('Restart', r.id, from, stops.some((s) => s.reason === '') ? undefined : start.reason)];
   }
   if (stops.length) {
     const why = unrunnableStart?.reason ?? r.reason ?? 'node availability';

@@ -78,6 +78,8 @@ const FIXED = [
   'rule-dbl-parse-fail-default-str-match', 'rule-int-parse-fail-default-str-match',
   // params-digests: recurring ops exist before definition-change checks; early failed stops
   'params-1', 'params-6', 'not-reschedule-unneeded-monitor',
+  // restart digest without op-force-restart covers all parameters; agent changes clean up
+  'params-5', 'params-2',
   // rules-dates: nodes whose history left no state are probed again
   'probe-1', 'expired-failed-probe-primitive',
 ];
