@@ -4,6 +4,7 @@
  * failure-timeout).
  * @module
  */
+import { restartedContainer } from './remote.js';
 import { INFINITY, primitivesOf, type Ctx, type PRsc } from './model.js';
 import { resourceLocation } from './location.js';
 import { banTree, cloneFailcount, failureBanTarget, instanceStickiness } from './clone.js';
@@ -99,7 +100,8 @@ export function failedStopOn(ctx: Ctx, r: PRsc, n: string): void {
   // Unpacking stops a failed resource only where that node's own history failed
   // (a later successful stop there clears it); other nodes' stops come later.
   if (!failedHere(r.u.history[n])) return;
-  rscAction(ctx, r, 'stop', 0, n, { optional: false });
+  // on-fail=restart-container: the container is stopped (and so restarted) instead.
+  rscAction(ctx, restartedContainer(ctx, r, n) ?? r, 'stop', 0, n, { optional: false });
 }
 
 /**

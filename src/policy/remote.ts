@@ -56,6 +56,8 @@ export function avoidRemoteNodes(ctx: Ctx): void {
  * remote connections, and (on guests) resources containing guest nodes.
  */
 export function skipRemoteProbe(ctx: Ctx, r: PRsc, node: string): boolean {
+  // A resource inside a container (not a guest's connection) is never probed: the container is.
+  if (r.u.container !== undefined && r.u.container !== r.id && !isConnection(r)) return true;
   const n = ctx.nodes.get(node);
   if (!isRemoteOrGuest(n)) return false;
   if (r.u.class === 'stonith' || isConnection(r)) return true;
@@ -405,4 +407,16 @@ export function remoteFenceReason(ctx: Ctx, node: string): string | undefined {
   // Otherwise a resource found active on the unreachable node asked for the fencing.
   const active = all.find((r) => r !== conn && r.u.runningOn.includes(node) && r.managed);
   return active ? `${active.id} is thought to be active there` : 'remote connection is unrecoverable';
+}
+
+/**
+ * The container a failed resource's on-fail=restart-container restarts on `node`
+ * (undefined: none, or the resource has no container other than itself).
+ */
+export function restartedContainer(ctx: Ctx, r: PRsc, node: string): PRsc | undefined {
+  const cid = r.u.container;
+  if (cid === undefined || cid === r.id) return undefined;
+  if (!r.u.failures.some((f) => f.node === node && f.onFail === 'restart-container' && !f.expired)) return undefined;
+  const c = ctx.byId.get(cid);
+  return c && c.managed && c.u.runningOn.includes(node) ? c : undefined;
 }

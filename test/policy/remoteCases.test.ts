@@ -63,3 +63,21 @@ test('a monitor failure with on-fail=stop stops the resource instead of recoveri
   assert.match(r.summaryText ?? '', /Stop\s+A\s+\( fc16-builder \)\s+due to node availability/);
   assert.doesNotMatch(r.summaryText ?? '', /A\s+start on/);
 });
+
+test('resources inside a container are not probed; the container is', () => {
+  for (const name of ['container-1', 'container-group-1']) {
+    const r = one(name);
+    assert.ok(r.summary && r.graph, `${name} matches`);
+    assert.match(r.summaryText ?? '', /container1\s+monitor on node1/);
+    assert.doesNotMatch(r.summaryText ?? '', /rsc[12]\s+monitor on node/);
+  }
+});
+
+test('a failure with on-fail=restart-container restarts the container and everything in it', () => {
+  for (const name of ['container-2', 'container-group-2']) {
+    const r = one(name);
+    assert.ok(r.summary && r.graph, `${name} matches`);
+    assert.match(r.summaryText ?? '', /Restart\s+container1\s+\( node1 \)/);
+    assert.match(r.summaryText ?? '', /Restart\s+rsc2\s+\( node1 \)\s+due to required (container1|rsc1) start/);
+  }
+});
