@@ -26,13 +26,17 @@ export interface MigrationPlan {
   readonly partial: boolean;
 }
 
-/** allow-migrate, as the resource or the nearest parent sets it. */
+/**
+ * allow-migrate, as the resource or the nearest parent sets it. A remote node's
+ * connection migrates unless told not to, so that the node can move without
+ * stopping what runs on it.
+ */
 export function allowsMigration(r: PRsc): boolean {
   for (let p: PRsc | undefined = r; p; p = p.parent) {
     const v = p.u.meta['allow-migrate'];
     if (v !== undefined) return isTrue(v);
   }
-  return false;
+  return r.u.remoteNode !== undefined && !r.u.internal && r.u.container === undefined;
 }
 
 /** pcmk__rsc_can_migrate. */

@@ -98,7 +98,8 @@ test('a pending op is placed by its transition, as Pacemaker compares them', () 
 });
 
 test('migration cases settled by these rules match crm_simulate', () => {
-  const want = ['migrate-partial-1', 'migrate-partial-4', '5-am-then-bm-a-not-migratable', '11-a-then-bm-b-move-a-clone-starting'];
+  const want = ['migrate-partial-1', 'migrate-partial-4', '5-am-then-bm-a-not-migratable', '11-a-then-bm-b-move-a-clone-starting',
+    'migration-behind-migrating-remote', 'remote-move'];
   for (const c of loadCases()) {
     if (!want.includes(c.name)) continue;
     const r = runCase(c);
@@ -107,4 +108,10 @@ test('migration cases settled by these rules match crm_simulate', () => {
   }
   const five = runCase(loadCases().find((c) => c.name === '5-am-then-bm-a-not-migratable')!);
   assert.match(five.summaryText ?? '', /Move\s+B\s+\( 18node2 -> 18node1 \)\s+due to unrunnable A stop/);
+});
+
+test('a remote node connection migrates without allow-migrate set', () => {
+  const r = runCase(loadCases().find((c) => c.name === 'remote-move')!);
+  assert.match(r.summaryText ?? '', /Migrate\s+remote1\s+\( 18builder -> 18node1 \)/);
+  assert.match(r.summaryText ?? '', /remote1\s+migrate_to on 18builder/);
 });

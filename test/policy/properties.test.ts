@@ -20,13 +20,11 @@ import { CASES_DIR, loadCases, type CaseRow } from './cases.js';
  * shrink: a case failing outside it, or a listed case now converging, fails the test.
  */
 const KNOWN_NOT_CONVERGING: readonly string[] = [
-  'migration-behind-migrating-remote',
   'promoted-move',
   'on_fail_demote2',
   'on_fail_demote3',
   '726',
   'container-3',
-  'remote-partial-migrate',
 ];
 
 /** Operations that change what runs where (a Transition Summary line in crm_simulate). */
