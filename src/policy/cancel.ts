@@ -6,7 +6,8 @@
  * the resource's actions and its id.
  * @module
  */
-import type { Act, Ctx, PRsc } from './model.js';
+import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
+import { opMeta } from './actions.js';
 
 /**
  * Creates the cancel of `task` at `intervalMs` of `r` on `node`, taking over the
@@ -32,4 +33,30 @@ export function cancelAction(ctx: Ctx, r: PRsc, task: string, intervalMs: number
     if (o.first === old || o.then === old) ctx.orders.splice(j, 1);
   }
   return a;
+}
+
+/**
+ * Maintenance (of the node or the resource) cancels the recurring operations
+ * still active there: nothing watches a resource the cluster leaves alone.
+ */
+export function cancelMaintenanceRecurring(ctx: Ctx): void {
+  for (const top of ctx.top) {
+    for (const r of primitivesOf(top)) {
+      if (r.u.orphan) continue;
+      for (const node of r.u.runningOn) {
+        const n = ctx.nodes.get(node);
+        const h = r.u.history[node];
+        if (!n || !h || !(r.u.maintenance || n.u.maintenance)) continue;
+        // Histories are checked on nodes in maintenance or able to run resources.
+        if (!n.u.maintenance && (!n.u.online || n.u.unclean || n.u.shutdown || n.u.standby)) continue;
+        for (const op of Object.values(h.recurring)) {
+          if (op.interval <= 0) continue;
+          cancelAction(ctx, r, op.operation, op.interval, node, {
+            ...opMeta(ctx, r, op.operation, op.interval, false), CRM_meta_on_node: n.name, CRM_meta_on_node_uuid: n.uuid, ...r.u.params,
+            CRM_meta_call_id: String(op.callId), CRM_meta_operation: op.operation,
+          });
+        }
+      }
+    }
+  }
 }

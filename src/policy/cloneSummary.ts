@@ -72,7 +72,8 @@ export function cloneInstanceLines(r: PRsc, inGraph: (a: Act) => boolean): strin
   const stopReason = r.reason ?? 'node availability';
   if (role === nextRole) {
     if (next === undefined) return [];
-    if (!start || start.optional) {
+    // A start still in flight where it stays is asked for again but changes nothing (Pacemaker prints it, optional).
+    if (!start || start.optional || (r.u.pendingTask === 'start' && r.u.pendingNode === current && !moving && !failed)) {
       if (demote && promote && !demote.optional && !promote.optional) return [item('Re-promote', r, current, next, promote, demote)];
       return [];
     }

@@ -10,6 +10,7 @@ import { parseInterval } from '../cib/values.js';
 import { opMeta, order, rscAction } from './actions.js';
 import { cancelAction } from './cancel.js';
 import { primitivesOf, type Ctx, type PRsc } from './model.js';
+import { isActiveRecurring } from './activeOps.js';
 import { cloneOf } from './cloneAssign.js';
 
 function cancelRecorded(ctx: Ctx, r: PRsc, node: string, ms: number): void {
@@ -31,13 +32,15 @@ export function createStoppedMonitors(ctx: Ctx): void {
       // Anonymous clone instances do not support them (Pacemaker ignores the op).
       const clone = cloneOf(r);
       if (clone && !clone.u.unique) continue;
+      // Blocked resources and those in maintenance get no recurring actions at all.
+      if (r.u.blocked || r.u.maintenance) continue;
       for (const op of r.u.ops) {
         if (op.name !== 'monitor' || op.enabled === 'false' || !op.role || !/^Stopped$/i.test(op.role)) continue;
         const iv = parseInterval(op.interval);
         if (!iv.ok || iv.val <= 0) continue;
         const ms = iv.val;
         for (const n of ctx.nodeList) {
-          if (r.assigned === n.name) { if (r.managed) cancelRecorded(ctx, r, n.name, ms); continue; }
+          if (r.assigned === n.name) { cancelRecorded(ctx, r, n.name, ms); continue; }
           // Already running there (recorded) and nothing changes: optional.
           let optional = r.u.history[n.name]?.recurring[`monitor_${ms}`] !== undefined;
           const mon = rscAction(ctx, r, 'monitor', ms, n.name, { optional: true });
@@ -56,5 +59,24 @@ export function createStoppedMonitors(ctx: Ctx): void {
         }
       }
     }
+  }
+}
+
+/**
+ * An unmanaged resource keeps being watched where it is: its Started-role monitors
+ * are scheduled there (required where not yet active), unless it is blocked or in
+ * maintenance (pcmk__create_recurring_actions).
+ */
+export function createUnmanagedMonitors(ctx: Ctx, r: PRsc): void {
+  const next = r.assigned;
+  if (r.managed || r.u.blocked || r.u.maintenance || next === null || r.variant !== 'primitive' || r.nextRole === 'Promoted') return;
+  const n = ctx.nodes.get(next);
+  if (!n || n.u.maintenance || cloneOf(r)?.u.promotable) return;
+  for (const op of r.u.ops) {
+    if (op.name !== 'monitor' || op.enabled === 'false' || (op.role && !/^Started$/i.test(op.role))) continue;
+    const iv = parseInterval(op.interval);
+    if (!iv.ok || iv.val <= 0) continue;
+    const mon = rscAction(ctx, r, 'monitor', iv.val, next, { optional: isActiveRecurring(r, next, 'monitor', iv.val) });
+    if (!n.u.online || n.u.unclean) mon.runnable = false;
   }
 }

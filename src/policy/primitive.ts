@@ -13,6 +13,7 @@ import type { VariantMethods } from './variants.js';
 import { isActiveRecurring } from './activeOps.js';
 import { haveStonithResource } from './fencing.js';
 import { createDanglingStops } from './migration.js';
+import { createUnmanagedMonitors } from './monitors.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   // Utilization: nodes without room are banned; with no room anywhere, the emptiest is preferred.
@@ -100,6 +101,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
       // A blocked resource gets no recurring actions, so no start either (pcmk__create_recurring_actions).
       if (!r.u.blocked) rscAction(ctx, r, 'start', 0, n, { optional: true }).runnable = false;
     }
+    createUnmanagedMonitors(ctx, r);
     return;
   }
   createDanglingStops(ctx, r);

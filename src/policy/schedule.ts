@@ -24,6 +24,7 @@ import { createLoadStoppedActions, createUtilizationOrders } from './utilization
 import { createNotifications } from './notify.js';
 import { cancelUnconfiguredRecurring, clearOrphanFailcounts, createOrphanDeletes, orderOrphanCleanup } from './history.js';
 import { cancelSupersededReloads, scheduleDefinitionChanges, settleDefinitionChanges } from './digests.js';
+import { cancelMaintenanceRecurring } from './cancel.js';
 import { clearExpiredFailcounts, clearFailcountsOnDefinitionChange, reissueExpiredMonitors } from './failcountClear.js';
 import { applyMigrations, orderMigrationEquivalents, settleMigrations } from './migration.js';
 import { createStoppedMonitors } from './monitors.js';
@@ -70,6 +71,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   assignResources(ctx);
   precreateCloneMinPseudos(ctx, expandedConstraints(ctx));
   cancelUnconfiguredRecurring(ctx);
+  cancelMaintenanceRecurring(ctx);
   clearFailcountsOnDefinitionChange(ctx, changed);
   reissueExpiredMonitors(ctx);
   precreateFailedStops(ctx, earlyStops.visited);

@@ -23,7 +23,6 @@ const KNOWN_NOT_CONVERGING: readonly string[] = [
   'promoted-move',
   'on_fail_demote2',
   'on_fail_demote3',
-  '726',
   'container-3',
 ];
 

@@ -92,6 +92,15 @@ test('a recurring op no longer configured is cancelled and the fail count cleare
   assert.deepEqual(noFc, ['cancel:A_monitor_10000@n1']);
 });
 
+test('a resource in maintenance has its active recurring monitor cancelled, and nothing else', () => {
+  const keys = graphKeys(cib({
+    rscMeta: '<meta_attributes id="m"><nvpair id="m1" name="maintenance" value="true"/></meta_attributes>',
+    ops: '<op id="A-mon" name="monitor" interval="10s"/>',
+    history: op('A_last_0', 'start', 0, 5, 0, 100) + op('A_monitor_10000', 'monitor', 10000, 6, 0, 100),
+  }));
+  assert.deepEqual(keys, ['cancel:A_monitor_10000@n1']);
+});
+
 test('a node shutting down is still probed', () => {
   const keys = graphKeys(cib({
     ops: '', history: op('A_last_0', 'start', 0, 5, 0, 100), extraNode:
@@ -102,7 +111,7 @@ test('a node shutting down is still probed', () => {
 });
 
 test('regression cases these rules fix match Pacemaker (summary and graph)', () => {
-  const names = new Set(['662', 'bug-5025-1', 'bug-5069-op-disabled', 'failcount', 'failcount-block']);
+  const names = new Set(['662', 'bug-5025-1', 'bug-5069-op-disabled', 'failcount', 'failcount-block', 'stopped-monitor-08', 'stopped-monitor-22', 'stopped-monitor-25', 'node-maintenance-1', '726']);
   const rows = loadCases().filter((c) => names.has(c.name));
   assert.equal(rows.length, names.size);
   for (const c of rows) {
