@@ -6,7 +6,9 @@
  * same throughput runs through three real Corosync 3 daemons (see
  * corosyncCpg.ts), or the reason they could not run here.
  *
- *   node dist/bench/transport.js
+ *   node dist/bench/transport.js        (everything)
+ *   node dist/bench/transport.js --ns   (only the namespace comparison with Corosync)
+ *   --quick: the namespace comparison with a tenth of the messages
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -15,7 +17,7 @@ import { totemTcp } from '../src/messaging/totem/tcp.js';
 import { udpHeartbeat } from '../src/messaging/udp/heartbeat.js';
 import type { Transport } from '../src/messaging/transport.js';
 import type { TotemTimers } from '../src/messaging/totem/config.js';
-import { corosyncThroughput, totemTcpNamespaceThroughput } from './corosyncCpg.js';
+import { corosyncNs, sideBySide, totemTcpNs } from './corosyncCpg.js';
 
 type Kind = 'tcp' | 'udp';
 
@@ -118,6 +120,18 @@ async function main(): Promise<void> {
     lines.push(s);
     console.log(s);
   };
+  // --ns: only the side-by-side namespace comparison with Corosync.
+  if (!process.argv.includes('--ns')) await loopback(log);
+  // Like for like: three node processes on a private bridge, quorate then Corosync.
+  const k = process.argv.includes('--quick') ? 10 : 1; // --quick: a tenth of the messages, for a correctness run
+  const perNode = [{ size: 100, count: 10_000 / k }, { size: 1024, count: Math.round(6_667 / k) }, { size: 64 * 1024, count: 500 / k }];
+  const ns = { runs: perNode, samples: 300 / (k > 1 ? 3 : 1) };
+  log('');
+  log(sideBySide(await totemTcpNs(ns), await corosyncNs(ns)));
+}
+
+/** In-process figures on 127.0.0.1. */
+async function loopback(log: (s: string) => void): Promise<void> {
   log(await throughput('tcp', 100, 30_000));
   log(await throughput('tcp', 1024, 20_000));
   log(await throughput('tcp', 64 * 1024, 1_500));
@@ -125,13 +139,9 @@ async function main(): Promise<void> {
   log(await throughput('udp', 100, 20_000));
   log(await throughput('udp', 1024, 10_000));
   log(await latency('udp', 300));
-  log(await failover('tcp', {}, 'corosync defaults: token 1000 + 650/node above 2, consensus 1.2 × token'));
+  log(await failover('tcp', {}, 'quorate defaults = Corosync 2 defaults: token 1000 + 650/node above 2, consensus 1.2 × token'));
   log(await failover('tcp', { tokenMs: 300, tokenCoefficientMs: 100 }, 'token 300, coefficient 100'));
   log(await failover('udp', {}, 'interval 100, deadtime 1000'));
-  // Like for like: three node processes on a private bridge, quorate then Corosync.
-  const perNode = [{ size: 100, count: 10_000 }, { size: 1024, count: 6_667 }, { size: 64 * 1024, count: 500 }];
-  for (const l of await totemTcpNamespaceThroughput(perNode)) log(l);
-  for (const l of await corosyncThroughput(perNode)) log(l);
 }
 
 main().then(() => process.exit(0), e => {

@@ -8,6 +8,7 @@ import type { Role } from '../cib/unpack/types.js';
 import type { ResourceSet } from '../cib/types.js';
 import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } from './model.js';
 import { applyWithClone } from './clone.js';
+import { applyWithBundle } from './bundle.js';
 import { expandedConstraints } from './templates.js';
 
 function roleOf(s: string | undefined): Role | undefined {
@@ -112,6 +113,7 @@ export function applyColocScore(ctx: Ctx, dependent: PRsc, primary: PRsc, c: Col
   // A primary still being placed (a colocation loop) cannot constrain anything yet.
   if (primary.provisional) return;
   if (primary.variant === 'clone') return applyWithClone(ctx, dependent, primary, c);
+  if (primary.variant === 'bundle') return applyWithBundle(ctx, dependent, primary, c);
   if (c.dependentRole && c.dependentRole !== dependent.nextRole) return;
   if (c.primaryRole && c.primaryRole !== primary.nextRole) return;
   const attr = c.nodeAttribute;

@@ -165,7 +165,8 @@ export function findDefinitionChanges(ctx: Ctx): DefinitionChange[] {
   const out: DefinitionChange[] = [];
   for (const top of ctx.top) {
     for (const r of primitivesOf(top)) {
-      if (r.u.orphan) continue;
+      // A bundle's generated resources have generated parameters (not reproduced here): not compared.
+      if (r.u.orphan || r.parent?.variant === 'bundle') continue;
       for (const node of r.u.runningOn) {
         const h = r.u.history[node];
         if (!h) continue;

@@ -4,6 +4,7 @@
  * first, then node-level actions); orderings between included actions become inputs.
  * @module
  */
+import { bundleOfClone, innerClone } from './bundle.js';
 import type { Act, Ctx, PRsc } from './model.js';
 import type { GraphAction, GraphSettings, TransitionGraph } from './graph.js';
 import { cloneGraphPriority, graphNames, instanceGraphMeta } from './clone.js';
@@ -26,7 +27,15 @@ function included(ctx: Ctx): Set<Act> {
   return inc;
 }
 
-function resourceOrder(r: PRsc, out: Act[]): void {
+function resourceOrder(r: PRsc, out: Act[], viaBundle = false): void {
+  // A bundle expands its implicit clone, then its replicas; its own pseudo actions come with the node-level ones.
+  if (r.variant === 'bundle') {
+    const inner = innerClone(r);
+    if (inner) resourceOrder(inner, out, true);
+    for (const c of r.children) resourceOrder(c, out);
+    return;
+  }
+  if (r.variant === 'clone' && !viaBundle && bundleOfClone(r)) return;
   // Newest first, as Pacemaker prepends each new action to its resource's list.
   const rev = [...r.actions].reverse();
   // Clones expand their instances before their own actions (clone_expand).
@@ -56,7 +65,7 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
   const synOrder: Act[] = [];
   for (const r of ctx.top) resourceOrder(r, synOrder);
   // Node-level actions newest first too: Pacemaker prepends every action to its list.
-  for (const a of [...ctx.actions].reverse()) if (!a.rsc) synOrder.push(a);
+  for (const a of [...ctx.actions].reverse()) if (!a.rsc || a.rsc.variant === 'bundle') synOrder.push(a);
   const inputs = new Map<Act, Set<number>>();
   for (const o of ctx.orders) {
     if (o.flags.noGraph) continue;

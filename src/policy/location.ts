@@ -76,7 +76,9 @@ function targets(ctx: Ctx, c: LocationConstraint): PRsc[] {
 export function applyToTree(r: PRsc, node: string, score: number): void {
   resourceLocation(r, node, score);
   // Clones pass the full score to every instance; groups to the first member only.
-  r.children.forEach((c, i) => applyToTree(c, node, i === 0 || r.variant === 'clone' ? score : 0));
+  // A bundle passes it to its replicas' containers and IPs (not their connections).
+  if (r.variant === 'bundle') for (const c of r.children) { if (c.u.remoteNode === undefined) applyToTree(c, node, score); }
+  else r.children.forEach((c, i) => applyToTree(c, node, i === 0 || r.variant === 'clone' ? score : 0));
 }
 
 /**
@@ -152,7 +154,8 @@ export function applyLocations(ctx: Ctx): void {
     // Exclusive discovery also bans the resource (and its descendants) from every other node it could run on.
     const ban = (x: PRsc): void => {
       for (const node of x.allowed.keys()) if (!set.has(node)) x.allowed.set(node, -INFINITY);
-      x.children.forEach(ban);
+      // A bundle passes locations to its containers and IPs, not to its guest connections.
+      x.children.forEach((c) => { if (x.variant !== 'bundle' || c.u.remoteNode === undefined) ban(c); });
     };
     ban(r);
   }

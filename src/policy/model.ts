@@ -7,8 +7,8 @@
 import { INFINITY } from '../cib/types.js';
 import type { UnpackedCluster, UnpackedNode, UnpackedResource, Role } from '../cib/unpack/types.js';
 
-/** Variants this scheduler places (clones and bundles come later). */
-export type PolicyVariant = 'primitive' | 'group' | 'clone';
+/** Variants this scheduler places. */
+export type PolicyVariant = 'primitive' | 'group' | 'clone' | 'bundle';
 
 /** A node as the scheduler works with it. */
 export interface PNode {

@@ -8,6 +8,7 @@ import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
 import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './group.js';
 import { cloneActionFlags } from './clone.js';
+import { bundleActionFlags, bundleThenExtras } from './bundle.js';
 import { cloneMinLink, cloneNodeLink, cloneThenExtras, interleaveLink, oneOrMoreFlags } from './cloneOrder.js';
 import { INFINITY, primitivesOf, topOf } from './model.js';
 import { oneOrMoreAction, relaxedSet } from './orderingSets.js';
@@ -40,6 +41,7 @@ function link(ctx: Ctx, id: string, a: PRsc, aTask: string, b: PRsc, bTask: stri
     for (const f of firsts) for (const t of memberEndpoints(b, bTask)) order(ctx, f, t, { ...flags, noGraph: true }, id);
   }
   cloneThenExtras(ctx, id, firsts, b, bTask, flags);
+  bundleThenExtras(ctx, id, firsts, b, bTask, flags);
 }
 
 /** Anti-colocated resources: the dependent stops before the primary starts there, and vice versa. */
@@ -137,6 +139,18 @@ function restartsActive(a: Act): boolean {
   return primitivesOf(a.rsc).some((p) => (a.node === undefined ? p.u.runningOn.length > 0 : p.u.runningOn.includes(a.node)));
 }
 
+const COMPLETED: Record<string, string> = { start: 'running', stop: 'stopped', promote: 'promoted', demote: 'demoted' };
+
+/**
+ * The "first" side as Pacemaker names it in a reason: an instance standing in for its
+ * clone in an ordering with something outside the clone is the clone's completed action.
+ */
+function describeOrder(o: { first: Act; then: Act; flags: OrderFlags }): string {
+  const p = o.first.rsc?.parent;
+  if (o.flags.noGraph && p?.variant === 'clone' && o.then.rsc && topOf(o.then.rsc) !== p && COMPLETED[o.first.task]) return `${p.id} ${COMPLETED[o.first.task]}`;
+  return describe(o.first);
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
   // A clone-level "first" whose instances imply "then" (cloneThenExtras): Pacemaker sees one ordering.
@@ -146,13 +160,17 @@ export function propagate(ctx: Ctx): void {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
     for (const c of ctx.top) if (c.variant === 'clone' && cloneActionFlags(c)) changed = true;
+    for (const b of ctx.top) if (b.variant === 'bundle' && bundleActionFlags(b)) changed = true;
     if (oneOrMoreFlags(ctx)) changed = true;
     if (blockColocationDependents(ctx)) changed = true;
     for (const o of ctx.orders) {
       const { first, then, flags } = o;
       if (flags.runnableLeft && !first.runnable && then.runnable) {
         then.runnable = false;
-        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        // A group passes what happened to its start on to its members as is.
+        const viaGroup = first.rsc !== undefined && first.rsc.variant === 'group' && then.rsc?.parent === first.rsc && first.reason !== undefined;
+        if (!then.reason) then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
+
         changed = true;
       }
       if (flags.runnableLeftIfRequired && !first.runnable && !first.optional && then.runnable) {
@@ -167,7 +185,7 @@ export function propagate(ctx: Ctx): void {
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
-        if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describeOrder(o)}`;
         changed = true;
       }
       if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
@@ -228,6 +246,8 @@ export function orderProbesBeforeRestarts(ctx: Ctx): void {
   const after = new Map<Act, Act[]>();
   for (const o of ctx.orders) {
     if (!o.flags.impliesThen && !o.flags.printedThen) continue;
+    // Implications carried into a bundle's containers are no path for probes.
+    if (o.flags.noGraph && o.then.rsc?.parent?.variant === 'bundle') continue;
     const l = after.get(o.first) ?? [];
     l.push(o.then);
     after.set(o.first, l);

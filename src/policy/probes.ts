@@ -7,6 +7,7 @@ import { primitivesOf, topOf, type Act, type Ctx } from './model.js';
 import { rscAction } from './actions.js';
 import { cloneOf, skipCloneProbe } from './clone.js';
 import { skipRemoteProbe } from './remote.js';
+import { skipBundleProbe } from './bundle.js';
 
 /** Creates probe actions (before the other resource actions, as Pacemaker does). */
 export function createProbes(ctx: Ctx): Act[] {
@@ -26,6 +27,7 @@ export function createProbes(ctx: Ctx): Act[] {
         const h = r.u.history[n.name];
         if (h !== undefined && h.role !== 'Unknown') continue;
         if (skipCloneProbe(r, n.name)) continue;
+        if (skipBundleProbe(ctx, r, n.name)) continue;
         probes.push(rscAction(ctx, r, 'monitor', 0, n.name, { optional: false, probe: true }));
       }
     }

@@ -11,6 +11,7 @@ import { VARIANTS } from './variants.js';
 import { addColocation } from './colocation.js';
 import { canFence } from './fencing.js';
 import { parseInterval } from '../cib/values.js';
+import { bundleStopBefore } from './bundle.js';
 
 /** A remote or guest node (a node whose resources run through a connection resource). */
 export function isRemoteOrGuest(n: PNode | undefined): boolean {
@@ -85,13 +86,14 @@ export function assignConnectionsFirst(ctx: Ctx): void {
   for (const n of ctx.nodeList) {
     if (!isRemoteOrGuest(n)) continue;
     const conn = connectionOf(ctx, n);
-    if (!conn || conn.variant !== 'primitive') continue;
+    // A bundle's connections are placed with their replica (bundle.ts).
+    if (!conn || conn.variant !== 'primitive' || conn.parent?.variant === 'bundle') continue;
     if (waitingToReconnect(ctx, conn)) conn.nextRole = 'Stopped';
     VARIANTS[conn.variant].assign(ctx, conn, conn.u.partialMigration?.target);
     const u = { ...n.u };
     if (conn.assigned !== null && conn.nextRole !== 'Stopped') {
       // A node fenced for its failed connection stays unclean (and so is no candidate yet).
-      if (u.unseen && !u.remoteRequiresReset) u.unclean = false;
+      if (u.unseen && (!u.remoteRequiresReset || !u.remoteWasFenced && !conn.u.failed)) u.unclean = false;
       if (!u.unclean) u.online = true;
     } else {
       u.shutdown = true;
@@ -299,12 +301,16 @@ export function applyContainerPlacement(ctx: Ctx): void {
       }
       continue;
     }
+    const remotesOk = l.kind === 'guest-connection' && l.container.parent?.variant === 'bundle';
     if (l.kind === 'guest-connection') {
+      // Bundle containers may run on remote nodes (Pacemaker's pe_rsc_allow_remote_remotes), not on guests.
       for (const p of primitivesOf(l.container)) {
-        for (const n of ctx.nodeList) if (isRemoteOrGuest(n) && p.allowed.has(n.name)) p.allowed.set(n.name, -INFINITY);
+        for (const n of ctx.nodeList) if (isRemoteOrGuest(n) && !(remotesOk && n.u.kind === 'remote') && p.allowed.has(n.name)) p.allowed.set(n.name, -INFINITY);
       }
     }
-    addColocation(ctx, { id: 'resource-with-container', dependent: l.rsc, primary: l.container, score: INFINITY, influence: true });
+    // A bundle's connection only prefers its container's node (it may follow a container on a remote node).
+    const score = remotesOk ? 10000 : INFINITY;
+    addColocation(ctx, { id: 'resource-with-container', dependent: l.rsc, primary: l.container, score, influence: true });
   }
 }
 
@@ -378,13 +384,17 @@ export function fenceGuests(ctx: Ctx): void {
         for (const a of r.actions) {
           if (active && a.node === n.name && (a.task === 'stop' || a.task === 'demote') && a.kind === 'rsc_op') {
             implyByFencing(a);
-            order(ctx, fence, a, { impliesThen: true });
+            // A bundled instance's implied stop shows its bundle's stop as input instead (bundle.ts).
+            const bundleStop = bundleStopBefore(r);
+            if (bundleStop) order(ctx, bundleStop, a, {});
+            order(ctx, fence, a, bundleStop ? { impliesThen: true, noGraph: true } : { impliesThen: true });
             // The collective's stop follows the fencing too.
             if (a.task === 'stop' && top !== r) order(ctx, fence, top.actions.find((x) => x.task === 'stop' && x.kind === 'pseudo_event'), {});
           }
         }
         // Starts and promotions of resources requiring fencing wait for any fencing (pcmk__order_vs_fence).
-        if (!r.managed) continue;
+        // Remote-node and bundle connections do not wait for guest fencing (remote-node= guests' connections do).
+        if (!r.managed || (isConnection(r) && (r.u.container === undefined || r.parent?.variant === 'bundle'))) continue;
         const needsFencing = (r.u.meta['requires'] ?? (r.u.class === 'stonith' ? 'quorum' : 'fencing')) === 'fencing';
         if (!needsFencing) continue;
         for (const a of r.actions) if ((a.task === 'start' || a.task === 'promote') && !a.probe && a.kind === 'rsc_op') order(ctx, fence, a, {});

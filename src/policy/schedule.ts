@@ -32,6 +32,7 @@ import type { TransitionGraph } from './graph.js';
 import { scheduleUnfencing } from './unfencing.js';
 import { applyContainerPlacement, assignConnectionsFirst, avoidRemoteNodes, fenceGuests, orderRemoteConnectionActions } from './remote.js';
 import type { Ctx } from './model.js';
+import { applyBundlePlacement } from './bundle.js';
 import { orderAgentChangeDeletes, scheduleAgentChanges } from './agentChange.js';
 
 /** Options of {@link schedule}. */
@@ -61,6 +62,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   groupColocations(ctx);
   unpackColocations(ctx);
   applyContainerPlacement(ctx);
+  applyBundlePlacement(ctx);
   // Unpacking the status creates the active recurring ops before any check.
   const earlyStops = failedStopWalker(ctx);
   precreateActiveRecurring(ctx, earlyStops.visit);

@@ -5,6 +5,7 @@
 import type { UnpackedCluster, UnpackedResource } from '../cib/unpack/types.js';
 import type { Ctx, PNode, PRsc, PolicyVariant } from './model.js';
 import { buildClone } from './clone.js';
+import { buildBundle } from './bundle.js';
 
 function makeRsc(u: UnpackedResource, variant: PolicyVariant, parent?: PRsc): PRsc {
   const r: PRsc = {
@@ -29,7 +30,7 @@ function makeRsc(u: UnpackedResource, variant: PolicyVariant, parent?: PRsc): PR
   return r;
 }
 
-/** Builds the working context. Clones and bundles are left out (not scheduled yet). */
+/** Builds the working context. A bundle's implicit clone follows it as a top-level resource. */
 export function buildContext(cluster: UnpackedCluster): Ctx {
   const nodes = new Map<string, PNode>();
   const nodeList: PNode[] = [];
@@ -56,6 +57,8 @@ export function buildContext(cluster: UnpackedCluster): Ctx {
       byId.set(g.id, g);
     } else if (u.variant === 'clone') {
       top.push(buildClone(u, makeRsc, byId, cluster.nodes.length));
+    } else if (u.variant === 'bundle') {
+      top.push(...buildBundle(u, makeRsc, byId, cluster.nodes.length));
     }
   }
   const o = cluster.options;

@@ -14,6 +14,7 @@ import { cloneInstanceLines } from './cloneSummary.js';
 import type { ScheduleResult } from './schedule.js';
 import { primitivesOf, type Act, type PRsc } from './model.js';
 import { executedOpDigest } from './simDigests.js';
+import { summaryPrimitives } from './bundle.js';
 import { unmigratableReason } from './migration.js';
 
 function line(action: string, rsc: string, detail: string, reason?: string): string {
@@ -73,7 +74,7 @@ export function formatTransitionSummary(result: ScheduleResult): string[] {
   const out: string[] = [];
   // crm_simulate lists fencing newest first.
   for (const [node, why] of [...ctx.fence].reverse()) out.push(`  * Fence (${ctx.actions.find((a) => a.task === 'stonith' && a.fenceTarget === node)?.fenceAction ?? (ctx.cluster.options.stonithAction || 'reboot')}) ${node} '${why}'`);
-  for (const top of ctx.top) for (const r of primitivesOf(top)) out.push(...(cloneInstanceLines(r, inGraph) ?? rscLines(r, inGraph)));
+  for (const top of ctx.top) for (const r of summaryPrimitives(top)) out.push(...(cloneInstanceLines(r, inGraph) ?? rscLines(r, inGraph)));
   return out;
 }
 

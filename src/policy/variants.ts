@@ -7,6 +7,7 @@ import type { Act, Ctx, PolicyVariant, PRsc } from './model.js';
 import { primitiveMethods, VARIANTS_REF } from './primitive.js';
 import { groupMethods } from './group.js';
 import { cloneMethods } from './clone.js';
+import { bundleMethods } from './bundle.js';
 
 /** What each variant knows how to do. */
 export interface VariantMethods {
@@ -27,6 +28,9 @@ export const VARIANTS: Record<PolicyVariant, VariantMethods> = {
   // A getter: clone.js sits in an import cycle with this table.
   get clone() {
     return cloneMethods;
+  },
+  get bundle() {
+    return bundleMethods;
   },
 };
 VARIANTS_REF.table = VARIANTS;

@@ -45,7 +45,9 @@ test('token loss after a crash installs a view without the dead node; survivors 
   const survivors = [1, 2, 4, 5];
   assert.ok(sim.runUntil(() => allInView(sim, survivors), 20_000), 'new view');
   const cfg = sim.states.get(1)!.cfg;
-  assert.ok(sim.clock.now() - t0 <= cfg.tokenTimeoutMs + cfg.consensusMs + 500, `detected in ${sim.clock.now() - t0} ms`);
+  // The issue's bound: the others agree within token + consensus (+10 %), on the virtual clock.
+  const bound = Math.round(1.1 * (cfg.tokenTimeoutMs + cfg.consensusMs));
+  assert.ok(sim.clock.now() - t0 <= bound, `detected in ${sim.clock.now() - t0} ms, bound ${bound} ms`);
   // Virtual synchrony: every survivor delivered the same messages of the old ring.
   const oldRing = sim.records.get(1)!.views[0]!.ring;
   const ofOld = (n: ProcId): string[] => sim.records.get(n)!.deliveries.filter(d => d.ring.seq === oldRing.seq).map(d => d.payload);

@@ -74,9 +74,9 @@ export class NodeProc {
 /** Starts node `id` of `nodes`; `prefix` runs it under another command (e.g. `ip netns exec ns`). */
 export function startNode(
   id: number, nodes: NodeAddress[], keyHex: string, timers: Record<string, number>,
-  prefix: string[] = [], allowIfaces: string[] = [],
+  prefix: string[] = [], allowIfaces: string[] = [], transport: 'tcp' | 'udp' = 'tcp',
 ): NodeProc {
-  const cfg = JSON.stringify({ nodeId: id, nodes, keyHex, timers, allowIfaces });
+  const cfg = JSON.stringify({ nodeId: id, nodes, keyHex, timers, allowIfaces, transport });
   const args = [...prefix, process.execPath, NODE_FIXTURE, cfg];
   return new NodeProc(nodes.find(n => n.id === id)!.name, args[0]!, args.slice(1));
 }

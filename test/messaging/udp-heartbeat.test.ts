@@ -49,7 +49,7 @@ test('udp unicast: 3 nodes agree on a view and deliver 1000 broadcasts in one or
   }
 });
 
-test('udp: a restarted node rejoins, and forged/replayed/garbage datagrams are dropped and counted', async () => {
+test('udp: a restarted node rejoins, and forged/replayed/truncated/oversized/garbage datagrams are dropped and counted', async () => {
   const { nodes, ts, key } = await cluster(3);
   try {
     assert.ok(await waitFor(() => sameView(ts, ['n1', 'n2', 'n3']), 10_000));
@@ -71,6 +71,9 @@ test('udp: a restarted node rejoins, and forged/replayed/garbage datagrams are d
     await sendRaw(good.encode(hdr('n1', 0, 1), body).unwrap()); // old epoch: replay
     const whole = good.encode(hdr('n1', 0xffffffff, 2), body).unwrap();
     await sendRaw(whole.subarray(0, whole.length - 5));
+    // A well-formed, authentic datagram over the node's 65 000-byte limit (UDP allows 65 507).
+    const big = createFrameCodec({ key, maxFrameBytes: 65_507 }).unwrap();
+    await sendRaw(big.encode(hdr('n1', 0xffffffff, 3), { dst: 0, pad: 'x'.repeat(65_300) }).unwrap());
     await sendRaw(Buffer.from('garbage'));
     sock.close();
     const d = target.stats.dropped;
@@ -78,6 +81,7 @@ test('udp: a restarted node rejoins, and forged/replayed/garbage datagrams are d
     assert.equal(d.BAD_MAC - before.BAD_MAC, 1);
     assert.equal(d.REPLAYED - before.REPLAYED, 1);
     assert.equal(d.TRUNCATED - before.TRUNCATED, 1);
+    assert.equal(d.OVERSIZED - before.OVERSIZED, 1);
     assert.equal(d.MALFORMED - before.MALFORMED, 1);
     assert.ok(sameView(ts, ['n1', 'n2', 'n3']));
   } finally {

@@ -36,8 +36,10 @@ export function nextIp(addr: string): string | undefined {
   return undefined;
 }
 
-function implicitPrimitive(id: string, provider: string, type: string): Primitive {
-  return { kind: 'primitive', id, class: 'ocf', provider, type, meta: [], instance: [], utilization: [], ops: [] };
+/** Implicit primitives carry the recurring monitor Pacemaker gives them (60s; remote connections 30s). */
+function implicitPrimitive(id: string, provider: string, type: string, monitor = '60s', timeout?: string): Primitive {
+  const op: Primitive['ops'][number] = { id: `${id}-monitor-${monitor}`, name: 'monitor', interval: monitor, ...(timeout ? { timeout } : {}), meta: [], instance: [] };
+  return { kind: 'primitive', id, class: 'ocf', provider, type, meta: [], instance: [], utilization: [], ops: [op] };
 }
 
 /** Builds a bundle with its replicas' implicit resources; guest node names are in `replicas[].nodeName`. */
@@ -61,13 +63,16 @@ export function buildBundle(ctx: TreeContext, b: Bundle, meta: Record<string, st
   // The implicit clone of the inner primitive.
   let clone: UnpackedResource | undefined;
   if (b.primitive && validNetwork) {
-    const cloneCfg: Clone = { kind: 'clone', id: `${b.id}-clone`, legacyMaster: false, meta: [], instance: [], child: b.primitive };
+    const cloneCfg: Clone = { kind: 'clone', id: `${b.id}-${promotedMax > 0 ? 'master' : 'clone'}`, legacyMaster: false, meta: [], instance: [], child: b.primitive };
     const cmeta: Record<string, string> = { ...meta };
     cmeta['ordered'] = 'true';
     cmeta['clone-max'] = String(replicas);
     cmeta['clone-node-max'] = String(perHost);
     cmeta['globally-unique'] = unique ? 'true' : 'false';
     if (promotedMax > 0) { cmeta['promotable'] = 'true'; cmeta['promoted-max'] = String(promotedMax); }
+    // The bundled primitive's notify and interleave are the implicit clone's.
+    const own: Record<string, string | undefined> = Object.fromEntries(b.primitive.meta.flatMap((s) => s.pairs).map((p) => [p.name, p.value]));
+    for (const k of ['notify', 'interleave']) if (cmeta[k] === undefined && own[k] !== undefined) cmeta[k] = own[k];
     clone = newResource({
       id: cloneCfg.id, baseId: cloneCfg.id, variant: 'clone', config: cloneCfg, parent: bundle, meta: cmeta, params: {},
       promotable: promotedMax > 0, unique,
@@ -81,7 +86,7 @@ export function buildBundle(ctx: TreeContext, b: Bundle, meta: Record<string, st
   const kid = (p: Primitive, extraMeta: Record<string, string> = {}): UnpackedResource => {
     const r = newResource({
       id: p.id, baseId: p.id, variant: 'primitive', config: p, parent: bundle,
-      meta: { ...meta, ...extraMeta }, params: {}, class: p.class, provider: p.provider, type: p.type,
+      meta: { ...meta, ...extraMeta }, params: {}, class: p.class, provider: p.provider, type: p.type, ops: p.ops,
     }, mm);
     return r;
   };
@@ -98,7 +103,7 @@ export function buildBundle(ctx: TreeContext, b: Bundle, meta: Record<string, st
     let nodeName: string | undefined;
     if (child) {
       nodeName = `${b.id}-${i}`;
-      remote = kid(implicitPrimitive(nodeName, 'pacemaker', 'remote'), { container: container.id, 'internal-rsc': 'true' });
+      remote = kid(implicitPrimitive(nodeName, 'pacemaker', 'remote', '30s', '30s'), { container: container.id, 'internal-rsc': 'true' });
       remote.container = container.id;
       remote.remoteNode = nodeName;
       remote.internal = true;

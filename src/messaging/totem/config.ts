@@ -19,8 +19,14 @@ export interface TotemTimers {
   tokenRetransmitsBeforeLoss: number;
   /** Interval between token retransmissions. Default token timeout / (retransmits + 0.2). */
   tokenRetransmitMs: number;
-  /** How long an idle member holds the token before passing it. Default 50 (quorate's choice). */
+  /** How long an idle representative holds the token before passing it. Default 50 (quorate's choice). */
   holdMs: number;
+  /**
+   * Idle rotations before the representative starts holding the token
+   * (corosync seqno_unchanged_const). Below it the token circulates freely,
+   * so a message sent on a lightly loaded ring waits for no hold. Default 30.
+   */
+  seqnoUnchangedConst: number;
   /** Rotations a processor may fail to receive a message before it is failed (corosync fail_recv_const). Default 2500. */
   failRecvConst: number;
   /** Largest number of new messages one member broadcasts per token visit. Default 17. */
@@ -59,6 +65,7 @@ export function totemConfig(me: number, nodes: readonly number[], timers: Partia
     tokenRetransmitsBeforeLoss: retransmits,
     tokenRetransmitMs: timers.tokenRetransmitMs ?? Math.round(tokenTimeoutMs / (retransmits + 0.2)),
     holdMs: timers.holdMs ?? 50,
+    seqnoUnchangedConst: timers.seqnoUnchangedConst ?? 30,
     failRecvConst: timers.failRecvConst ?? 2500,
     maxMessages: timers.maxMessages ?? 17,
     windowSize: timers.windowSize ?? 50,

@@ -206,8 +206,13 @@ export function onToken(c: StepContext, t: TokenFrame, released = false): void {
   const next: TokenFrame = { t: 'token', ring: log.ring, tokenSeq: t.tokenSeq + 1, seq, aru, aruId, rtr, recovery, pending, rotSeq };
   // Only the representative holds an idle token: one hold per rotation keeps
   // an idle ring cheap without stretching a rotation towards the token timeout.
+  // Like corosync, only after seqnoUnchangedConst idle rotations (a rotation
+  // is idle when the ring's seq did not move): a ring that just carried
+  // traffic keeps the token moving, so the next message waits for no hold.
   const idle = isRep && !recovery && sent === 0 && rtr.length === 0 && aru === seq && s.queue.length === 0;
-  if (idle && cfg.holdMs > 0) {
+  if (isRep && !released) s.idleRotations = idle && seq === s.repLastSeq ? s.idleRotations + 1 : 0;
+  if (isRep) s.repLastSeq = seq;
+  if (idle && cfg.holdMs > 0 && s.idleRotations >= cfg.seqnoUnchangedConst) {
     s.heldToken = next;
     c.timer('hold', cfg.holdMs);
     c.timer('token', cfg.tokenTimeoutMs);

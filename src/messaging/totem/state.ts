@@ -114,6 +114,10 @@ export interface TotemState {
   commit: CommitFrame | undefined;
   /** Consecutive token visits with our aru stuck below the token's seq. */
   stuckVisits: number;
+  /** Representative: consecutive rotations with nothing new (see seqnoUnchangedConst). */
+  idleRotations: number;
+  /** Representative: the ring's seq at its previous token visit. */
+  repLastSeq: number;
   counters: TotemCounters;
 }
 
@@ -135,6 +139,8 @@ export function initialState(cfg: TotemConfig, initialRingSeq = 0): TotemState {
     gather: undefined,
     commit: undefined,
     stuckVisits: 0,
+    idleRotations: 0,
+    repLastSeq: -1,
     counters: { tokensReceived: 0, tokenRetransmits: 0, retransmits: 0, recoveryRetransmits: 0, viewsInstalled: 0, delivered: 0, tokenLosses: 0 },
   };
 }

@@ -36,8 +36,14 @@ export interface HbAck {
   readonly t: 'ack';
   readonly from: number;
   readonly ring: HbRing;
+  /** The last view it installed (and is flushing, or runs in). */
   readonly oldRing: HbRing | null;
   readonly aru: number;
+  /**
+   * Earlier views it delivered up to a cut and still keeps: a member that is
+   * still flushing one of them (its flush holder died) fetches from us.
+   */
+  readonly retired?: readonly { readonly ring: HbRing; readonly aru: number }[];
 }
 
 /** The cut of one old ring: deliver up to `seq`; `holder` has all of it. */
@@ -103,7 +109,9 @@ export function isHbFrame(v: unknown): v is HbFrame {
     case 'propose':
       return isInt(f.from) && isRing(f.ring) && isInts(f.members);
     case 'ack':
-      return isInt(f.from) && isRing(f.ring) && (f.oldRing === null || isRing(f.oldRing)) && isInt(f.aru);
+      return isInt(f.from) && isRing(f.ring) && (f.oldRing === null || isRing(f.oldRing)) && isInt(f.aru)
+        && (f.retired === undefined || (Array.isArray(f.retired) && f.retired.length <= 16
+          && f.retired.every(r => typeof r === 'object' && r !== null && isRing(r.ring) && isInt(r.aru))));
     case 'install':
       return isInt(f.from) && isRing(f.ring) && isInts(f.members) && Array.isArray(f.cuts)
         && f.cuts.every(c => typeof c === 'object' && c !== null && isRing(c.ring) && isInt(c.seq) && isInt(c.holder));

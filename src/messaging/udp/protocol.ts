@@ -11,6 +11,12 @@
  *   survivors and who holds it). Members fetch what they miss up to the cut
  *   from the holder, deliver exactly up to the cut, then install: survivors of
  *   one view deliver the same messages before the next (virtual synchrony).
+ * - A flush never completes short of its cut. If the holder dies meanwhile,
+ *   the sequencer proposes again without it; the new acks report what every
+ *   survivor holds (members that already installed the interrupted view also
+ *   report the views they retired), so the new cut is one the survivors can
+ *   all reach. Members still flushing abandon the interrupted view (they never
+ *   deliver it) and flush their last installed view to the new cut.
  * - Ordering: members submit messages to the sequencer, which numbers them and
  *   sends them to all; gaps are repaired with NAKs; submits are resent until
  *   the sender sees its message ordered, and resubmitted in the next view if a
@@ -30,7 +36,7 @@ export interface HbConfig {
   deadtimeMs: number;
   /** A proposal not acknowledged by all within this time is made again. Default 4 intervals. */
   proposalTimeoutMs: number;
-  /** A flush that cannot fetch its cut within this time completes with what it has. Default deadtime. */
+  /** A flush that has not fetched its cut from the holder within this time asks every live member too. Default deadtime. */
   flushTimeoutMs: number;
   /** Most unordered submits in flight per sender. Default 128. */
   submitWindow: number;
@@ -76,8 +82,8 @@ export interface HbState {
   installed: { ring: HbRing; members: number[] } | undefined;
   cur: Log | undefined;
   old: Log | undefined;
-  /** The log of the view before the installed one, kept to answer flush NAKs. */
-  retired: Log | undefined;
+  /** Logs of the views before the installed one (oldest first), kept to answer flush NAKs. */
+  retired: Log[];
   flush: { ring: HbRing; members: number[]; cut: HbCut | undefined; deadline: number } | undefined;
   /** Highest proposal acknowledged (lower ones are refused). */
   acked: HbRing | undefined;
@@ -113,7 +119,7 @@ export type HbOutput =
 export function createHb(cfg: HbConfig, initialRingSeq = 0): HbState {
   return {
     cfg, started: false, lastNakAt: -Infinity, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: initialRingSeq, installed: undefined, cur: undefined,
-    old: undefined, retired: undefined, flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
+    old: undefined, retired: [], flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
   };
@@ -122,6 +128,8 @@ export function createHb(cfg: HbConfig, initialRingSeq = 0): HbState {
 const MAX_NAK = 256;
 const NAK_SPACING_MS = 5;
 const RESUBMIT_BATCH = 16;
+/** Retired logs kept: a member at most a few views behind can still fetch its cut. */
+const MAX_RETIRED = 4;
 const asc = (a: number, b: number): number => a - b;
 
 class Ctx {
@@ -197,12 +205,17 @@ function tick(c: Ctx): void {
     const missing = missingOf(cur, cur.highSeq);
     if (missing.length > 0 && cur.ring.rep !== cfg.me) c.send(cur.ring.rep, { t: 'nak', from: cfg.me, ring: cur.ring, seqs: missing });
   }
-  // Fetch the old ring's remainder during a flush, or give up at the deadline.
+  // Fetch the old ring's remainder during a flush. Never complete short of
+  // the cut: if the holder is gone, the sequencer proposes a new view whose
+  // cut the survivors can reach, and its install replaces this flush.
   const f = s.flush;
   if (f) {
-    if (f.cut && s.old && s.old.aru < f.cut.seq && c.now < f.deadline) {
+    if (f.cut && s.old && s.old.aru < f.cut.seq) {
       const missing = missingOf(s.old, f.cut.seq);
-      if (missing.length > 0) c.send(f.cut.holder, { t: 'nak', from: cfg.me, ring: s.old.ring, seqs: missing });
+      const nak: HbNak = { t: 'nak', from: cfg.me, ring: s.old.ring, seqs: missing };
+      if (c.now < f.deadline && alive.includes(f.cut.holder)) c.send(f.cut.holder, nak);
+      // Slow or silent holder: anyone of the view may have what we miss.
+      else for (const m of f.members) if (m !== cfg.me && alive.includes(m)) c.send(m, nak);
     } else completeFlush(c);
   }
   // Resend submits that were not ordered yet.
@@ -243,8 +256,9 @@ function sequencerTick(c: Ctx, alive: number[]): void {
   }
   const p = s.proposal;
   if (p && !p.install && p.members.join() === alive.join() && c.now - p.at < s.cfg.proposalTimeoutMs) return;
-  // Our own install is still flushing: let it finish (its deadline bounds the wait).
-  if (p?.install && sameHbRing(s.flush?.ring, p.ring)) return;
+  // Our own install is still flushing: let it finish while all its members
+  // live; if one died (perhaps the holder of what we fetch) propose anew.
+  if (p?.install && sameHbRing(s.flush?.ring, p.ring) && p.members.every(m => alive.includes(m))) return;
   propose(c, alive);
 }
 
@@ -285,7 +299,8 @@ function onPropose(c: Ctx, f: HbPropose): void {
   if (f.from !== s.cfg.me && s.proposal && f.from < s.cfg.me) s.proposal = undefined;
   // During a flush our old ring is the one being flushed.
   const log = s.flush ? s.old : s.cur;
-  c.send(f.from, { t: 'ack', from: s.cfg.me, ring: f.ring, oldRing: log?.ring ?? null, aru: log?.aru ?? 0 });
+  const retired = s.retired.map(r => ({ ring: r.ring, aru: r.delivered }));
+  c.send(f.from, { t: 'ack', from: s.cfg.me, ring: f.ring, oldRing: log?.ring ?? null, aru: log?.aru ?? 0, ...(retired.length > 0 ? { retired } : {}) });
 }
 
 function onAck(c: Ctx, f: HbAck): void {
@@ -295,12 +310,17 @@ function onAck(c: Ctx, f: HbAck): void {
   p.acks.set(f.from, f);
   if (!p.members.every(m => p.acks.has(m))) return;
   // Per old ring: the best all-received-up-to among survivors is the cut.
+  // Retired views count too: whoever delivered one holds it up to its cut,
+  // and a survivor still flushing that view must reach the same point.
   const cuts = new Map<string, HbCut>();
-  for (const a of p.acks.values()) {
-    if (!a.oldRing) continue;
-    const k = `${a.oldRing.rep}/${a.oldRing.seq}`;
+  const offer = (ring: HbRing, seq: number, holder: number): void => {
+    const k = `${ring.rep}/${ring.seq}`;
     const cut = cuts.get(k);
-    if (!cut || a.aru > cut.seq) cuts.set(k, { ring: a.oldRing, seq: a.aru, holder: a.from });
+    if (!cut || seq > cut.seq) cuts.set(k, { ring, seq, holder });
+  };
+  for (const a of p.acks.values()) {
+    if (a.oldRing) offer(a.oldRing, a.aru, a.from);
+    for (const r of a.retired ?? []) offer(r.ring, r.aru, a.from);
   }
   const install: HbInstall = { t: 'install', from: s.cfg.me, ring: p.ring, members: p.members, cuts: [...cuts.values()] };
   p.install = install;
@@ -312,9 +332,10 @@ function onInstall(c: Ctx, f: HbInstall): void {
   const s = c.s;
   if (!f.members.includes(s.cfg.me) || !sameHbRing(f.ring, s.acked)) return;
   if (sameHbRing(s.installed?.ring, f.ring) || sameHbRing(s.flush?.ring, f.ring)) return;
-  // A flush still running for an earlier install ends now with what it has.
-  if (s.flush) completeFlush(c);
-  const prev = s.cur;
+  // A flush still running for an earlier install could not reach its cut:
+  // abandon that view (never installed, never delivered in) and flush our
+  // last installed view to this install's cut, which our ack helped set.
+  const prev = s.flush ? s.old : s.cur;
   const cut = prev ? f.cuts.find(k => sameHbRing(k.ring, prev.ring)) : undefined;
   s.old = prev;
   s.cur = { ring: f.ring, members: [...f.members], store: new Map(), aru: 0, delivered: 0, highSeq: 0 };
@@ -354,7 +375,7 @@ function completeFlush(c: Ctx): void {
   s.pending = [];
   s.nextId = 1;
   // Keep the old log: peers still flushing may ask us (the holder) for it.
-  s.retired = old;
+  if (old) s.retired = [...s.retired.filter(r => !sameHbRing(r.ring, old.ring)), old].slice(-MAX_RETIRED);
   s.old = undefined;
   s.flush = undefined;
   s.installed = { ring: f.ring, members: f.members };
@@ -452,7 +473,7 @@ function onData(c: Ctx, d: HbData): void {
 
 function onNak(c: Ctx, f: HbNak): void {
   const s = c.s;
-  const log = [s.cur, s.old, s.retired].find(l => l && sameHbRing(f.ring, l.ring));
+  const log = [s.cur, s.old, ...s.retired].find(l => l && sameHbRing(f.ring, l.ring));
   if (!log) return;
   for (const k of f.seqs.slice(0, MAX_NAK)) {
     const d = log.store.get(k);

@@ -21,6 +21,8 @@ export class HbSim {
   readonly records = new Map<number, HbSimRecord>();
   readonly rng: SeededRng;
   loss: number;
+  /** Drops the frames it returns true for (deterministic fault injection in tests). */
+  drop: ((from: number, to: number, frame: HbFrame) => boolean) | undefined;
   private readonly ticks = new Map<number, TimerHandle>();
   private readonly crashed = new Set<number>();
   private groups: Map<number, number> | undefined;
@@ -28,6 +30,7 @@ export class HbSim {
   constructor(readonly nodes: readonly number[], opts: { seed?: number; loss?: number; cfg?: Partial<Omit<HbConfig, 'me' | 'nodes'>> } = {}) {
     this.rng = new SeededRng(opts.seed ?? 1);
     this.loss = opts.loss ?? 0;
+    this.drop = undefined;
     for (const n of nodes) {
       this.states.set(n, createHb(hbConfig(n, nodes, opts.cfg)));
       this.records.set(n, { deliveries: [], views: [] });
@@ -85,7 +88,7 @@ export class HbSim {
   }
 
   private transmit(from: number, to: number, frame: HbFrame): void {
-    if (!this.reach(from, to) || this.rng.chance(this.loss)) return;
+    if (!this.reach(from, to) || this.drop?.(from, to, frame) || this.rng.chance(this.loss)) return;
     const copy = JSON.parse(JSON.stringify(frame)) as HbFrame;
     this.clock.setTimeout(() => {
       if (this.reach(from, to)) this.input(to, { type: 'frame', from, frame: copy });
