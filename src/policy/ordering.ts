@@ -3,6 +3,7 @@
  * orderings' implications (required, runnable) are propagated to a fixed point.
  * @module
  */
+import { blockColocationDependents } from './colocBlock.js';
 import { VARIANTS } from './variants.js';
 import { order, rscAction } from './actions.js';
 import { groupActionFlags, groupActionHasMembers, memberEndpoints } from './group.js';
@@ -161,6 +162,7 @@ export function propagate(ctx: Ctx): void {
     for (const c of ctx.top) if (c.variant === 'clone' && cloneActionFlags(c)) changed = true;
     for (const b of ctx.top) if (b.variant === 'bundle' && bundleActionFlags(b)) changed = true;
     if (oneOrMoreFlags(ctx)) changed = true;
+    if (blockColocationDependents(ctx)) changed = true;
     for (const o of ctx.orders) {
       const { first, then, flags } = o;
       if (flags.runnableLeft && !first.runnable && then.runnable) {

@@ -72,8 +72,14 @@ test('an active resource whose agent changed restarts, its history deleted betwe
   assert.ok(!g.actions.some((a) => a.key === 'rsc1_delete_0'), 'a shutting-down node is not checked');
 });
 
+test('a promoted-role dependent of a primary that cannot start is not promoted (promoted-with-blocked)', () => {
+  const g = graphOf('promoted-with-blocked');
+  assert.ok(!g.actions.some((a) => a.operation === 'promote'), 'no promotion: rsc1 (its colocation primary) cannot start');
+  assert.equal(g.actions.filter((a) => a.operation === 'start' && a.kind === 'rsc_op' && a.key.startsWith('rsc2')).length, 5, 'the instances still start');
+});
+
 /** Promotable and role cases whose summary and graph match Pacemaker's. */
-const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted'];
+const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted', 'promoted-with-blocked'];
 
 test('fixed promotable/role cases match summary and graph', () => {
   const rows = loadCases().filter((c) => FIXED.includes(c.name));
