@@ -134,6 +134,12 @@ function groupBeforeClone(first: Act, then: Act): boolean {
 }
 
 /** A start (or a collective's start/running) of something active: required because it restarts. */
+/** The placeholder start (nowhere) of a stopping primitive, ordered before a clone's start. */
+function stoppingFirstOfClone(first: Act, then: Act): boolean {
+  const inClone = (r: PRsc | undefined): boolean => r !== undefined && (r.variant === 'clone' || r.parent?.variant === 'clone');
+  return first.node === undefined && first.rsc?.variant === 'primitive' && !inClone(first.rsc) && inClone(then.rsc);
+}
+
 function restartsActive(a: Act): boolean {
   if (!a.rsc || (a.task !== 'start' && a.task !== 'running')) return false;
   return primitivesOf(a.rsc).some((p) => (a.node === undefined ? p.u.runningOn.length > 0 : p.u.runningOn.includes(a.node)));
@@ -179,8 +185,9 @@ export function propagate(ctx: Ctx): void {
         changed = true;
       }
       const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`));
-      if (implies && !first.optional && !first.runnable && then.reason === `unrunnable ${describe(first)}` && restartsActive(first)) {
-        // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first.
+      if (implies && (!first.optional || stoppingFirstOfClone(first, then)) && !first.runnable && then.reason === `unrunnable ${describe(first)}` && restartsActive(first)) {
+        // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first;
+        // likewise the placeholder start (nowhere) of an active resource that is stopping.
         then.reason = `required ${describe(first)}`;
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {

@@ -78,8 +78,21 @@ test('a promoted-role dependent of a primary that cannot start is not promoted (
   assert.equal(g.actions.filter((a) => a.operation === 'start' && a.kind === 'rsc_op' && a.key.startsWith('rsc2')).length, 5, 'the instances still start');
 });
 
+test('a clone ordered after a stopping primitive\'s start stops "due to required" that start (order_constraint_stops_*)', () => {
+  for (const name of ['order_constraint_stops_promoted', 'order_constraint_stops_unpromoted']) {
+    const { ctx } = (() => {
+      const cib = parseCib(readFileSync(join(CASES_DIR, 'xml', `${name}.xml`), 'utf8'));
+      assert.ok(cib.ok);
+      return scheduleUnpacked(unpackCluster(cib.val, { now: executionDate(cib.val) ?? 1_700_000_000 }));
+    })();
+    const start = ctx.orders.map((o) => o.then).find((a) => a.rsc?.id === 'NATIVE_RSC_A:0' && a.task === 'start');
+    assert.equal(start?.reason, 'required NATIVE_RSC_B start', name);
+  }
+});
+
 /** Promotable and role cases whose summary and graph match Pacemaker's. */
-const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted', 'promoted-with-blocked'];
+const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted', 'promoted-with-blocked',
+  'order_constraint_stops_promoted', 'order_constraint_stops_unpromoted'];
 
 test('fixed promotable/role cases match summary and graph', () => {
   const rows = loadCases().filter((c) => FIXED.includes(c.name));
