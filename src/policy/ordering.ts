@@ -175,13 +175,13 @@ export function propagate(ctx: Ctx): void {
         then.runnable = false;
         // A group passes what happened to its start on to its members as is.
         const viaGroup = first.rsc !== undefined && first.rsc.variant === 'group' && then.rsc?.parent === first.rsc && first.reason !== undefined;
-        if (!then.reason) then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
 
         changed = true;
       }
       if (flags.runnableLeftIfRequired && !first.runnable && !first.optional && then.runnable) {
         then.runnable = false;
-        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
       const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`));
@@ -207,7 +207,7 @@ export function propagate(ctx: Ctx): void {
       if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional && !vacuousStop) {
         // "first" is needed but cannot happen (blocked, unmanaged), so "then", which waits for it, cannot either.
         then.runnable = false;
-        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
       if (!then.runnable && then.task === 'start' && then.rsc && then.rsc.variant === 'primitive' && then.rsc.managed && then.node !== undefined && then.rsc.u.runningOn.includes(then.node)) {

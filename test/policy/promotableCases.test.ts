@@ -90,9 +90,18 @@ test('a clone ordered after a stopping primitive\'s start stops "due to required
   }
 });
 
+test('an action made unrunnable by its own resource\'s action gets no reason: the promote is just "blocked" (promoted-9)', () => {
+  const cib = parseCib(readFileSync(join(CASES_DIR, 'xml', 'promoted-9.xml'), 'utf8'));
+  assert.ok(cib.ok);
+  const { ctx } = scheduleUnpacked(unpackCluster(cib.val, { now: executionDate(cib.val) ?? 1_700_000_000 }));
+  const promote = ctx.orders.map((o) => o.then).find((a) => a.rsc?.id === 'ocf_msdummy:0' && a.task === 'promote');
+  assert.ok(promote && !promote.runnable);
+  assert.equal(promote.reason, undefined);
+});
+
 /** Promotable and role cases whose summary and graph match Pacemaker's. */
 const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted', 'promoted-with-blocked',
-  'order_constraint_stops_promoted', 'order_constraint_stops_unpromoted'];
+  'order_constraint_stops_promoted', 'order_constraint_stops_unpromoted', 'promoted-9'];
 
 test('fixed promotable/role cases match summary and graph', () => {
   const rows = loadCases().filter((c) => FIXED.includes(c.name));
