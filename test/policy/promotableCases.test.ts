@@ -99,9 +99,18 @@ test('an action made unrunnable by its own resource\'s action gets no reason: th
   assert.equal(promote.reason, undefined);
 });
 
+test('unmanaged promotable instances get their role monitors where they are (promoted-reattach)', () => {
+  const g = graphOf('promoted-reattach');
+  const m10 = find(g, 'drbd1:0_monitor_10000', 'dktest1');
+  const m11 = g.actions.find((a) => a.key === 'drbd1:0_monitor_11000' && a.node?.name === 'dktest2');
+  assert.ok(m11, 'the unpromoted role monitor on dktest2');
+  assert.ok(!g.actions.some((a) => a.operation === 'start' || a.operation === 'promote'), 'nothing else happens');
+  void m10;
+});
+
 /** Promotable and role cases whose summary and graph match Pacemaker's. */
 const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted', 'promoted-with-blocked',
-  'order_constraint_stops_promoted', 'order_constraint_stops_unpromoted', 'promoted-9'];
+  'order_constraint_stops_promoted', 'order_constraint_stops_unpromoted', 'promoted-9', 'promoted-reattach'];
 
 test('fixed promotable/role cases match summary and graph', () => {
   const rows = loadCases().filter((c) => FIXED.includes(c.name));
