@@ -6,6 +6,7 @@
  * @module
  */
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
+import { primitivesOf } from './model.js';
 import { order, rscAction } from './actions.js';
 import { cloneData, isClone } from './cloneAssign.js';
 import { compatibleInstance, instanceAction } from './clone.js';
@@ -33,19 +34,52 @@ export function interleaveLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: 
   const decider = bTask === 'stop' || bTask === 'demote' ? a : b;
   if (!cloneData(decider).interleave) return false;
   const firstTask = FIRST_SIDE[aTask] ?? aTask;
+  if (firstTask !== 'stopped' && firstTask !== 'demoted' && (flags.impliesThen || flags.runnableLeft)) {
+    const list = INTERLEAVED.get(ctx) ?? [];
+    list.push({ a, b });
+    INTERLEAVED.set(ctx, list);
+  }
   const f = notifiedEndpoint(a, firstTask) ?? own(a, firstTask), t = own(b, bTask);
   order(ctx, f, t, {}, id);
   const current = firstTask === 'stopped' || firstTask === 'demoted';
   const childTask = CHILD_TASK[firstTask] ?? firstTask;
   for (const thenChild of b.children) {
     const firstChild = compatibleInstance(ctx, thenChild, a, current);
-    if (!firstChild) continue;
+    if (!firstChild) {
+      if (!current && (flags.impliesThen || flags.runnableLeft) && inhibitInactive(thenChild)) reinhibit(ctx, b);
+      continue;
+    }
     const fa = instanceAction(firstChild, childTask);
     const ta = instanceAction(thenChild, bTask);
     if (!fa || !ta) continue;
     order(ctx, fa, ta, flags, id);
   }
   return true;
+}
+
+/**
+ * A mandatory interleaved ordering whose "then" instance has no "first" instance on its
+ * node keeps that instance from becoming active: an inactive one is left unassigned.
+ */
+function inhibitInactive(inst: PRsc): boolean {
+  const prims = primitivesOf(inst);
+  if (inst.assigned === null || prims.some((p) => p.u.runningOn.length > 0)) return false;
+  for (const r of [inst, ...prims]) {
+    r.assigned = null;
+    for (const x of r.actions) if (!x.probe && x.intervalMs !== undefined) x.runnable = false;
+  }
+  return true;
+}
+
+/** Mandatory interleaved orderings linked so far (first clone, then clone). */
+const INTERLEAVED = new WeakMap<Ctx, { a: PRsc; b: PRsc }[]>();
+
+/** Instances ordered after a clone that lost an instance lose theirs too. */
+function reinhibit(ctx: Ctx, first: PRsc): void {
+  for (const { a, b } of INTERLEAVED.get(ctx) ?? []) {
+    if (a !== first) continue;
+    for (const t of b.children) if (!compatibleInstance(ctx, t, a, false) && inhibitInactive(t)) reinhibit(ctx, b);
+  }
 }
 
 /** An ordering into a clone also carries its implications to each instance's action. */

@@ -134,6 +134,12 @@ function groupBeforeClone(first: Act, then: Act): boolean {
 }
 
 /** A start (or a collective's start/running) of something active: required because it restarts. */
+/** The placeholder start (nowhere) of a stopping primitive, ordered before a clone's start. */
+function stoppingFirstOfClone(first: Act, then: Act): boolean {
+  const inClone = (r: PRsc | undefined): boolean => r !== undefined && (r.variant === 'clone' || r.parent?.variant === 'clone');
+  return first.node === undefined && first.rsc?.variant === 'primitive' && !inClone(first.rsc) && inClone(then.rsc);
+}
+
 function restartsActive(a: Act): boolean {
   if (!a.rsc || (a.task !== 'start' && a.task !== 'running')) return false;
   return primitivesOf(a.rsc).some((p) => (a.node === undefined ? p.u.runningOn.length > 0 : p.u.runningOn.includes(a.node)));
@@ -169,18 +175,19 @@ export function propagate(ctx: Ctx): void {
         then.runnable = false;
         // A group passes what happened to its start on to its members as is.
         const viaGroup = first.rsc !== undefined && first.rsc.variant === 'group' && then.rsc?.parent === first.rsc && first.reason !== undefined;
-        if (!then.reason) then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
 
         changed = true;
       }
       if (flags.runnableLeftIfRequired && !first.runnable && !first.optional && then.runnable) {
         then.runnable = false;
-        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
       const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`));
-      if (implies && !first.optional && !first.runnable && then.reason === `unrunnable ${describe(first)}` && restartsActive(first)) {
-        // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first.
+      if (implies && (!first.optional || stoppingFirstOfClone(first, then)) && !first.runnable && then.reason === `unrunnable ${describe(first)}` && restartsActive(first)) {
+        // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first;
+        // likewise the placeholder start (nowhere) of an active resource that is stopping.
         then.reason = `required ${describe(first)}`;
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
@@ -200,7 +207,7 @@ export function propagate(ctx: Ctx): void {
       if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional && !vacuousStop) {
         // "first" is needed but cannot happen (blocked, unmanaged), so "then", which waits for it, cannot either.
         then.runnable = false;
-        if (!then.reason) then.reason = `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) then.reason = `unrunnable ${describe(first)}`;
         changed = true;
       }
       if (!then.runnable && then.task === 'start' && then.rsc && then.rsc.variant === 'primitive' && then.rsc.managed && then.node !== undefined && then.rsc.u.runningOn.includes(then.node)) {

@@ -377,7 +377,8 @@ function roleActions(ctx: Ctx, p: PRsc): void {
       const optional = known && (start?.optional ?? true) && (role !== 'Promoted' || (promote?.optional ?? true));
       const mon = rscAction(ctx, p, 'monitor', interval, next, { optional });
       if (role === 'Promoted') mon.attrs['CRM_meta_op_target_rc'] = '8';
-      if (start) order(ctx, start, mon, { impliesThen: true, runnableLeft: true });
+      // An unmanaged instance is watched where it is, whatever its (unrunnable) start.
+      if (start && (p.managed || cur !== next)) order(ctx, start, mon, { impliesThen: true, runnableLeft: true });
       if (role === 'Promoted' && promote) order(ctx, promote, mon, { runnableLeft: true });
       else if (curRole === 'Promoted' && demote) order(ctx, demote, mon, { runnableLeft: true });
     } else if (cur !== undefined && role !== nextRole && activeRecurring(p, cur, interval) && !(moving && next !== cur)) {

@@ -140,7 +140,10 @@ export function applyGraphToCib(cib: Cib, graph: TransitionGraph, opts: { now?: 
     // Notifications change nothing the status shows (and must not replace the last start in this history model).
     if (a.operation === 'notify') continue;
     const lrm = [...(st.lrm ?? [])];
-    const i = lrm.findIndex((l) => l.id === (a.resource!.runAs ?? a.resource!.id));
+    // crm_simulate looks the history up by id and finds none when the node lists it more than
+    // once (a duplicated lrm_resource): it then records the result in a new entry of its own.
+    const rid = a.resource.runAs ?? a.resource.id;
+    const i = lrm.filter((l) => l.id === rid).length > 1 ? -1 : lrm.findIndex((l) => l.id === rid);
     // crm_simulate only reports a delete: the history stays.
     if (a.operation === 'delete') continue;
     if (a.operation === 'cancel') {

@@ -78,8 +78,39 @@ test('a promoted-role dependent of a primary that cannot start is not promoted (
   assert.equal(g.actions.filter((a) => a.operation === 'start' && a.kind === 'rsc_op' && a.key.startsWith('rsc2')).length, 5, 'the instances still start');
 });
 
+test('a clone ordered after a stopping primitive\'s start stops "due to required" that start (order_constraint_stops_*)', () => {
+  for (const name of ['order_constraint_stops_promoted', 'order_constraint_stops_unpromoted']) {
+    const { ctx } = (() => {
+      const cib = parseCib(readFileSync(join(CASES_DIR, 'xml', `${name}.xml`), 'utf8'));
+      assert.ok(cib.ok);
+      return scheduleUnpacked(unpackCluster(cib.val, { now: executionDate(cib.val) ?? 1_700_000_000 }));
+    })();
+    const start = ctx.orders.map((o) => o.then).find((a) => a.rsc?.id === 'NATIVE_RSC_A:0' && a.task === 'start');
+    assert.equal(start?.reason, 'required NATIVE_RSC_B start', name);
+  }
+});
+
+test('an action made unrunnable by its own resource\'s action gets no reason: the promote is just "blocked" (promoted-9)', () => {
+  const cib = parseCib(readFileSync(join(CASES_DIR, 'xml', 'promoted-9.xml'), 'utf8'));
+  assert.ok(cib.ok);
+  const { ctx } = scheduleUnpacked(unpackCluster(cib.val, { now: executionDate(cib.val) ?? 1_700_000_000 }));
+  const promote = ctx.orders.map((o) => o.then).find((a) => a.rsc?.id === 'ocf_msdummy:0' && a.task === 'promote');
+  assert.ok(promote && !promote.runnable);
+  assert.equal(promote.reason, undefined);
+});
+
+test('unmanaged promotable instances get their role monitors where they are (promoted-reattach)', () => {
+  const g = graphOf('promoted-reattach');
+  const m10 = find(g, 'drbd1:0_monitor_10000', 'dktest1');
+  const m11 = g.actions.find((a) => a.key === 'drbd1:0_monitor_11000' && a.node?.name === 'dktest2');
+  assert.ok(m11, 'the unpromoted role monitor on dktest2');
+  assert.ok(!g.actions.some((a) => a.operation === 'start' || a.operation === 'promote'), 'nothing else happens');
+  void m10;
+});
+
 /** Promotable and role cases whose summary and graph match Pacemaker's. */
-const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted', 'promoted-with-blocked'];
+const FIXED = ['anti-colocation-promoted', 'bug-rh-880249', 'interleave-pseudo-stop', 'colocation_constraint_stops_promoted', 'promoted-with-blocked',
+  'order_constraint_stops_promoted', 'order_constraint_stops_unpromoted', 'promoted-9', 'promoted-reattach'];
 
 test('fixed promotable/role cases match summary and graph', () => {
   const rows = loadCases().filter((c) => FIXED.includes(c.name));

@@ -58,7 +58,7 @@ test('without the DC shutting down, shutdowns are not ordered among themselves',
 });
 
 test('tier-1 cases these rules fix match Pacemaker (summary and graph)', () => {
-  const names = new Set(['inc12', 'bug-lf-2153', 'bug-lf-2453', 'clone_min_interleave_stop_two', 'stop-failure-no-fencing', 'stop-failure-no-quorum', 'stop-failure-with-fencing', 'clone-interleave-3']);
+  const names = new Set(['inc12', 'bug-lf-2153', 'bug-lf-2453', 'clone_min_interleave_stop_two', 'stop-failure-no-fencing', 'stop-failure-no-quorum', 'stop-failure-with-fencing', 'clone-interleave-3', 'inc6', 'bug-lf-2493', 'order-clone']);
   const rows = loadCases().filter((c) => names.has(c.name));
   assert.equal(rows.length, names.size);
   for (const c of rows) {

@@ -303,7 +303,8 @@ function unpackFind(ctx: Ctx, node: UnpackedNode, id: string): UnpackedResource 
   let parent: UnpackedResource | undefined;
   if (!rsc || rsc.orphan && rsc.parent) {
     const zero = ctx.byId.get(`${stripInstance(id)}:0`);
-    if (zero && !zero.unique) { rsc = zero; parent = topOf(zero); }
+    // Only a clone's instance stands for its siblings: an orphan named "x:0" is just itself.
+    if (zero && !zero.unique && zero.parent) { rsc = zero; parent = topOf(zero); }
     else if (!rsc) return undefined;
     else parent = topOf(rsc);
   } else if (rsc.variant !== 'primitive') {
