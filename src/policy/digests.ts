@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { LrmRscOp, Operation } from '../cib/types.js';
 import { parseInterval } from '../cib/values.js';
-import { sortOps } from '../cib/unpack/history.js';
+import { activeOpIndexes, sortOps } from '../cib/unpack/history.js';
 import { findOp, opMeta, order, rscAction } from './actions.js';
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 
@@ -140,19 +140,6 @@ export function compareOpDigests(ctx: Ctx, r: PRsc, op: LrmRscOp): DigestCheck {
   return { outcome, all, ...(restart !== undefined ? { restart } : {}) };
 }
 
-/** Index of the op that made the resource active (calculate_active_ops), and of the last stop. */
-export function activeOpIndexes(ops: readonly LrmRscOp[]): { start: number; stop: number } {
-  let stop = -1, start = -1, impliedMonitor = -1, impliedClone = -1;
-  ops.forEach((o, i) => {
-    if (o.operation === 'stop' && o.opStatus === 0) stop = i;
-    else if (o.operation === 'start' || o.operation === 'migrate_from') start = i;
-    else if (impliedMonitor <= stop && o.operation === 'monitor') {
-      if (o.rcCode === 0 || o.rcCode === 8) impliedMonitor = i;
-    } else if (o.operation === 'promote' || o.operation === 'demote') impliedClone = i;
-  });
-  if (start === -1) start = impliedClone !== -1 ? impliedClone : impliedMonitor;
-  return { start, stop };
-}
 
 /** A definition change found on a node where the resource is active. */
 export interface DefinitionChange {

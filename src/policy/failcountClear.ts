@@ -15,7 +15,8 @@
 import { primitivesOf, type Act, type Ctx, type PNode, type PRsc } from './model.js';
 import { effectiveFailcount } from './failures.js';
 import { cloneFailcount } from './clone.js';
-import { activeOpIndexes, type DefinitionChange } from './digests.js';
+import { activeOpIndexes } from '../cib/unpack/history.js';
+import type { DefinitionChange } from './digests.js';
 import { sortOps } from '../cib/unpack/history.js';
 import { parseInterval } from '../cib/values.js';
 import { rscAction } from './actions.js';

@@ -321,6 +321,16 @@ function opFailure(
  * An older monitor died with the instance it watched.
  */
 export function activeRecurring(sorted: readonly LrmRscOp[]): LrmRscOp[] {
+  const { start, stop } = activeOpIndexes(sorted);
+  return sorted.filter((op, i) => !(start < stop && i <= stop) && i >= start && op.interval > 0 && op.opStatus !== -1);
+}
+
+/**
+ * In a sorted history, the index of the op that made the resource active (a start or
+ * migrate_from, else the last promote/demote, else the first successful monitor after the
+ * last stop; -1 for none) and of the last successful stop (-1 for none).
+ */
+export function activeOpIndexes(sorted: readonly LrmRscOp[]): { start: number; stop: number } {
   let start = -1;
   let stop = -1;
   let impliedByMonitor = -1;
@@ -333,5 +343,5 @@ export function activeRecurring(sorted: readonly LrmRscOp[]): LrmRscOp[] {
     } else if (op.operation === 'promote' || op.operation === 'demote') impliedByRole = i;
   });
   if (start === -1) start = impliedByRole !== -1 ? impliedByRole : impliedByMonitor;
-  return sorted.filter((op, i) => !(start < stop && i <= stop) && i >= start && op.interval > 0 && op.opStatus !== -1);
+  return { start, stop };
 }
