@@ -15,6 +15,7 @@ import { parseInterval } from '../cib/values.js';
 import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, setInstancePriority } from './cloneAssign.js';
 import { requirePromotionTickets } from './tickets.js';
 import { isActiveRecurring } from './activeOps.js';
+import { stripInstance } from '../cib/unpack/tree.js';
 
 /** Priority and sort index of instances during role assignment. */
 const SORT = new WeakMap<PRsc, number>();
@@ -35,11 +36,6 @@ function currentRole(r: PRsc): string {
   if (roles.includes('Promoted')) return 'Promoted';
   if (roles.some((x) => x === 'Started' || x === 'Unpromoted')) return 'Unpromoted';
   return 'Stopped';
-}
-
-function stripInstance(id: string): string {
-  const i = id.lastIndexOf(':');
-  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
 }
 
 function knownOn(p: PRsc, node: string): boolean {

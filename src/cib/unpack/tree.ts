@@ -241,3 +241,9 @@ export function topOf(r: UnpackedResource): UnpackedResource {
   while (t.parent && t.parent.variant !== 'bundle') t = t.parent;
   return t;
 }
+
+/** A clone instance id without its `:N` suffix (`rsc:2` → `rsc`); other ids unchanged. */
+export function stripInstance(id: string): string {
+  const i = id.lastIndexOf(':');
+  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
+}

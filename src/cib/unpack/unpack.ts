@@ -8,7 +8,7 @@ import { parseInterval } from '../values.js';
 import { cibRulePredicate, flattenSets, type RulePredicate } from './nvs.js';
 import { unpackOptions } from './options.js';
 import { compareNames, configuredNodes, determineOnline, markUnclean, newNode, remoteNodesFrom } from './nodes.js';
-import { addCloneInstance, buildResource, newResource, ROLE_ORDER, topOf, walk, type TreeContext } from './tree.js';
+import { addCloneInstance, buildResource, newResource, ROLE_ORDER, stripInstance, topOf, walk, type TreeContext } from './tree.js';
 import { activeRecurring, replay, sortOps, type FailPolicy } from './history.js';
 import { replicaOnNode } from './bundle.js';
 import { migrateFromFailure, migrateToFailure, migrateToSuccess, type MigrationWorld } from './migration.js';
@@ -240,11 +240,6 @@ function fenceNode(ctx: Ctx, node: UnpackedNode): void {
   } else {
     node.unclean = true;
   }
-}
-
-function stripInstance(id: string): string {
-  const i = id.lastIndexOf(':');
-  return i > 0 && /^\d+$/.test(id.slice(i + 1)) ? id.slice(0, i) : id;
 }
 
 function locations(r: UnpackedResource): string[] {
