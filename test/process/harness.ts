@@ -45,6 +45,8 @@ export interface ProcClusterOptions {
   readonly tokenMs: number;
   /** Give each node a --state-dir (its CIB survives restarts). */
   readonly stateDirs?: boolean;
+  /** Options inside quorum { } besides the provider (default `wait_for_all: 1`). */
+  readonly quorum?: string;
 }
 
 async function freeTcpPorts(n: number): Promise<number[]> {
@@ -71,7 +73,7 @@ async function freeUdpPorts(n: number): Promise<number[]> {
 
 /** corosync.conf text for `names` on 127.0.0.1 with quorate's per-node ring0_port. */
 export function corosyncConfText(cluster: string, transport: string, tokenMs: number, names: readonly string[], ports: readonly number[],
-  multicast?: { readonly group: string; readonly port: number }): string {
+  multicast?: { readonly group: string; readonly port: number }, quorum = '  wait_for_all: 1'): string {
   const iface = multicast
     ? `\n  interface {\n    linknumber: 0\n    bindnetaddr: 127.0.0.1\n    mcastaddr: ${multicast.group}\n    mcastport: ${multicast.port}\n    ttl: 1\n  }`
     : '';
@@ -95,7 +97,7 @@ quorum {
   provider: corosync_votequorum
   # Nodes start one by one (slowly on a loaded machine): without wait_for_all the first
   # two would have quorum and fence the third as never seen (startup fencing).
-  wait_for_all: 1
+${quorum}
 }
 
 logging {
@@ -162,7 +164,7 @@ export class ProcCluster {
     const c = new ProcCluster(dir, opts);
     const ports = opts.transport === 'tcp' ? await freeTcpPorts(opts.nodes) : await freeUdpPorts(opts.nodes);
     c.ports = ports;
-    await writeFile(c.file('corosync.conf'), corosyncConfText(`proc-${opts.transport}`, opts.transport, opts.tokenMs, c.names, ports, opts.multicast));
+    await writeFile(c.file('corosync.conf'), corosyncConfText(`proc-${opts.transport}`, opts.transport, opts.tokenMs, c.names, ports, opts.multicast, opts.quorum));
     await writeFile(c.file('authkey'), randomBytes(128), { mode: 0o400 });
     // fence_dummy reads its plug as on only when the file says exactly "on".
     await writeFile(c.file('fence.status'), 'on');
