@@ -21,6 +21,11 @@ import { isHbFrame, type HbFrame } from './frames.js';
 import { createHb, hbConfig, hbStep, type HbEvent, type HbOutput, type HbState } from './protocol.js';
 
 const log = logger('messaging:udp');
+/** Membership frames and stalls, for diagnosing view changes (`DEBUG=quorate:messaging:udp:*`). */
+const trace = logger('messaging:udp:trace');
+
+/** Events stepped per event-loop turn before socket I/O and timers get their turn. */
+const STEPS_PER_TURN = 128;
 
 /** Frame type of heartbeat-protocol frames in the frame codec. */
 export const UDP_FRAME_TYPE = 2;
@@ -83,6 +88,8 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
   private readonly mapper: DeliveryMapper;
   private queue: HbEvent[] = [];
   private stepping = false;
+  /** A drain is scheduled for the next event-loop turn. */
+  private drainLater = false;
 
   /** @internal use {@link udpHeartbeat} */
   constructor(private readonly opts: UdpHeartbeatOptions, private readonly codec: FrameCodec) {
@@ -185,10 +192,27 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
 
   private input(ev: HbEvent): void {
     this.queue.push(ev);
-    if (this.stepping) return;
+    if (!this.stepping && !this.drainLater) this.drain();
+  }
+
+  /**
+   * Steps queued events, at most {@link STEPS_PER_TURN} per event-loop turn.
+   * Listeners that broadcast on each delivery (a sequencer delivers its own
+   * messages at once) would otherwise keep this loop busy forever: no
+   * heartbeat sent or read, and every peer declares us dead.
+   */
+  private drain(): void {
     this.stepping = true;
     try {
-      while (this.running && this.queue.length > 0) {
+      for (let n = 0; this.running && this.queue.length > 0; n++) {
+        if (n === STEPS_PER_TURN) {
+          this.drainLater = true;
+          setImmediate(() => {
+            this.drainLater = false;
+            if (!this.stepping) this.drain();
+          });
+          return;
+        }
         const [, outs] = hbStep(this.state!, this.queue.shift()!, this.clock.now());
         this.perform(outs);
       }
@@ -215,10 +239,15 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
           log('%s installs %o', this.node, this.current);
           this.emit('view', this.current);
           break;
-        case 'setTimer':
+        case 'setTimer': {
           this.tick?.cancel();
-          this.tick = this.clock.setTimeout(() => this.input({ type: 'tick' }), o.ms);
+          const due = this.clock.now() + o.ms;
+          this.tick = this.clock.setTimeout(() => {
+            if (trace.enabled) this.traceTick(due);
+            this.input({ type: 'tick' });
+          }, o.ms);
           break;
+        }
       }
     }
     const c = this.state?.counters;
@@ -228,9 +257,26 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
     }
   }
 
+  private lastSummary = 0;
+  /** Late ticks, and once a second where the protocol stands. */
+  private traceTick(due: number): void {
+    const now = this.clock.now();
+    if (now - due > 100) trace('%s tick late by %d ms', this.node, now - due);
+    const s = this.state;
+    if (!s || now - this.lastSummary < 1000) return;
+    this.lastSummary = now;
+    const held = [...s.held].map(([k, v]) => `${k}:${v.size}`).join(' ');
+    const peers = [...s.peerRing].map(([k, v]) => `${k}:${v.ring ? `${v.ring.rep}/${v.ring.seq % 10000}` : '-'}@${v.aru}${v.acked ? `?${v.acked.rep}/${v.acked.seq % 10000}` : ''}`).join(' ');
+    trace('%s view %s flush=%s acked=%s cur aru=%d high=%d dlv=%d next=%d pending=%d unsent=%d held=[%s] peers=[%s] alive=[%s]',
+      this.node, s.installed ? `${s.installed.ring.rep}/${s.installed.ring.seq % 10000}:${s.installed.members.join(',')}` : '-', s.flush ? 'y' : 'n',
+      s.acked ? `${s.acked.rep}/${s.acked.seq % 10000}` : '-', s.cur?.aru ?? 0, s.cur?.highSeq ?? 0, s.cur?.delivered ?? 0, s.nextSeq,
+      s.pending.length, s.unsent.length, held, peers, [...s.lastHeard].map(([k, h]) => `${k}:${now - h.at}`).join(' '));
+  }
+
   private transmit(to: number | 'all', frame: HbFrame): void {
     const sock = this.socket;
     if (!sock) return;
+    if (trace.enabled && frame.t !== 'data' && frame.t !== 'submit' && frame.t !== 'hb') trace('%s -> %s %j', this.node, to, frame);
     // The envelope names the destination so multicast receivers can skip others' frames.
     const body = { dst: to === 'all' ? 0 : to, f: frame } as unknown as JsonValue;
     const r = this.codec.encode({ type: UDP_FRAME_TYPE, sender: this.node, epoch: this.epoch, seq: this.frameSeq++, timestampMs: this.clock.now() }, body);
@@ -280,6 +326,7 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
       return;
     }
     if (env.dst !== 0 && env.dst !== this.me.id) return;
+    if (trace.enabled && env.f.t !== 'data' && env.f.t !== 'submit' && env.f.t !== 'hb') trace('%s <- %s %j', this.node, header.sender, env.f);
     this.input({ type: 'frame', from: sender.id, frame: env.f });
   }
 
