@@ -88,7 +88,7 @@ export interface HbState {
   /** When (time, and our tick count) each live peer was last heard. */
   lastHeard: Map<number, { at: number; tick: number }>;
   /** Last ring each peer's heartbeat named, its aru there, and the proposal it waits on. */
-  peerRing: Map<number, { ring: HbRing | null; aru: number; at: number; acked?: HbRing | undefined }>;
+  peerRing: Map<number, { ring: HbRing | null; aru: number; at: number; maxRingSeq: number; acked?: HbRing | undefined }>;
   maxRingSeq: number;
   installed: { ring: HbRing; members: number[] } | undefined;
   /** When the installed view was installed. */
@@ -106,6 +106,9 @@ export interface HbState {
   expected: Map<number, number>;
   /** Sequencer: submits that arrived ahead of a lost one, per sender. */
   held: Map<number, Map<number, HbSubmit>>;
+  /** Sequencer: senders of the messages ordered beyond the slowest member's aru (oldest first), and how many each has there. */
+  inFlight: { seq: number; from: number }[];
+  inFlightBy: Map<number, number>;
   /** Sender: messages not yet seen ordered. */
   pending: { id: number; payload: string; to?: number; sentAt: number }[];
   /** Messages broadcast before any view (or during a flush), not yet numbered. */
@@ -132,7 +135,7 @@ export type HbOutput =
 export function createHb(cfg: HbConfig, initialRingSeq = 0): HbState {
   return {
     cfg, started: false, lastNakAt: -Infinity, ticks: 0, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: initialRingSeq, installed: undefined, installedAt: 0, cur: undefined,
-    old: undefined, retired: [], flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
+    old: undefined, retired: [], flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), inFlight: [], inFlightBy: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
   };
@@ -261,14 +264,18 @@ function missingOf(log: Log, upTo: number): number[] {
 }
 
 /**
- * Whether member `m`'s heartbeat, sent well after our install, shows it in
- * another view or waiting on another proposal: it refused our install (it
+ * Whether member `m`'s heartbeat shows it, knowing of our view, in another
+ * view or waiting on another proposal: it refused our install (it
  * acknowledged a later proposal meanwhile) or installed a view of its own.
+ * A member still flushing towards our view names it as the proposal it
+ * waits on; a heartbeat sent before it heard of our view has a lower
+ * maxRingSeq. Both are merely late.
  */
 function outOfStep(s: HbState, m: number, ring: HbRing): boolean {
   const pr = s.peerRing.get(m);
-  if (!pr || pr.at - s.installedAt < s.cfg.proposalTimeoutMs) return false;
-  return !sameHbRing(pr.ring, ring) || (pr.acked !== undefined && !sameHbRing(pr.acked, ring));
+  if (!pr || pr.maxRingSeq < ring.seq || sameHbRing(pr.acked, ring)) return false;
+  if (sameHbRing(pr.ring, ring) && pr.acked === undefined) return false;
+  return pr.at - s.installedAt >= s.cfg.proposalTimeoutMs;
 }
 
 function sequencerTick(c: Ctx, alive: number[]): void {
@@ -312,7 +319,7 @@ function onFrame(c: Ctx, from: number, f: HbFrame): void {
   switch (f.t) {
     case 'hb':
       s.maxRingSeq = Math.max(s.maxRingSeq, f.maxRingSeq);
-      s.peerRing.set(f.from, { ring: f.ring, aru: f.aru, at: c.now, acked: f.acked });
+      s.peerRing.set(f.from, { ring: f.ring, aru: f.aru, at: c.now, maxRingSeq: f.maxRingSeq, acked: f.acked });
       drainSubmits(c);
       if (s.cur && sameHbRing(f.ring, s.cur.ring) && f.from === s.cur.ring.rep) s.cur.highSeq = Math.max(s.cur.highSeq, f.highSeq);
       return;
@@ -379,6 +386,8 @@ function onInstall(c: Ctx, f: HbInstall): void {
     s.nextSeq = 1;
     s.expected = new Map();
     s.held = new Map();
+    s.inFlight = [];
+    s.inFlightBy = new Map();
   }
   if (!cut || !s.old || s.old.aru >= cut.seq) completeFlush(c);
   else if (cut.holder !== s.cfg.me) c.send(cut.holder, { t: 'nak', from: s.cfg.me, ring: s.old.ring, seqs: missingOf(s.old, cut.seq) });
@@ -455,7 +464,9 @@ function onSubmit(c: Ctx, f: HbSubmit): void {
  * Orders held submits, each sender's in id order, while the flow-control
  * window allows: the sequencer never runs more than `seqWindow` messages
  * ahead of the slowest member, so receive queues (and with them heartbeat
- * delays) stay bounded.
+ * delays) stay bounded. Each member gets an equal share of the window: the
+ * sequencer's own messages, ordered the moment they are broadcast, would
+ * otherwise fill it before anyone else's submit arrives.
  */
 function drainSubmits(c: Ctx): void {
   const s = c.s;
@@ -468,11 +479,18 @@ function drainSubmits(c: Ctx): void {
     const pr = s.peerRing.get(m);
     minAru = Math.min(minAru, pr && sameHbRing(pr.ring, inst.ring) ? pr.aru : 0);
   }
+  while (s.inFlight.length > 0 && s.inFlight[0]!.seq <= minAru) {
+    const { from } = s.inFlight.shift()!;
+    s.inFlightBy.set(from, (s.inFlightBy.get(from) ?? 1) - 1);
+  }
+  const share = Math.max(1, Math.floor(s.cfg.seqWindow / inst.members.length));
   for (const [from, held] of s.held) {
     let want = s.expected.get(from) ?? 1;
     for (let next = held.get(want); next; next = held.get(want)) {
-      if (s.nextSeq - 1 - minAru >= s.cfg.seqWindow) break;
+      if (s.nextSeq - 1 - minAru >= s.cfg.seqWindow || (s.inFlightBy.get(from) ?? 0) >= share) break;
       held.delete(want);
+      s.inFlight.push({ seq: s.nextSeq, from });
+      s.inFlightBy.set(from, (s.inFlightBy.get(from) ?? 0) + 1);
       const d: HbData = { t: 'data', ring: inst.ring, seq: s.nextSeq++, from, id: next.id, payload: next.payload, ...(next.to !== undefined ? { to: next.to } : {}) };
       c.sendMembers(inst.members, d);
       want++;
