@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCib, resolveNow, currentStatus } from '../src/cli/simulate.js';
+import { loadCib, resolveNow, currentStatus, stderrWarnings } from '../src/cli/simulate.js';
 import { loadPolicy, type PolicyEngine } from '../src/cli/policySeam.js';
 import type { ScheduleResult } from '../src/policy/index.js';
 import { sameText, splitSections } from '../src/cli/compare.js';
@@ -94,7 +94,8 @@ async function runCase(row: CaseRow, policy: PolicyEngine): Promise<CaseResult> 
       res.pass.scores = sameText(lines.join('\n'), el.join('\n'));
     }
     const expStderr = join(DATA, 'stderr', `${row.name}.stderr`);
-    res.pass.stderr = !existsSync(expStderr) || readFileSync(expStderr, 'utf8').trim() === '';
+    const wantStderr = existsSync(expStderr) ? readFileSync(expStderr, 'utf8') : '';
+    res.pass.stderr = sameText(stderrWarnings(loaded.warnings), wantStderr);
   } catch (e) {
     res.error = (e as Error).message.split('\n')[0];
     for (const c of CHECKS) res.pass[c] = false;

@@ -42,7 +42,9 @@ export type CibWarningCode =
   /** A constraint, set or tag names a resource (or object) that does not exist. */
   | 'QUORATE_WARN_UNKNOWN_REF'
   /** An element or attribute value was not understood and was kept verbatim or ignored. */
-  | 'QUORATE_WARN_IGNORED';
+  | 'QUORATE_WARN_IGNORED'
+  /** `validate-with="none"`: schema validation is off (Pacemaker's tools print this notice). */
+  | 'QUORATE_WARN_VALIDATION_DISABLED';
 
 /** A tolerated problem found while reading a CIB. */
 export interface CibWarning {

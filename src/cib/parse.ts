@@ -31,6 +31,9 @@ export interface ParsedCib {
   readonly warnings: readonly CibWarning[];
 }
 
+/** Pacemaker's wording, so tools can print it as crm_simulate does. */
+const SCHEMA_DISABLED = 'Schema validation of configuration is disabled (enabling is encouraged and prevents common misconfigurations)';
+
 const ROOT_ATTRS = ['admin_epoch', 'epoch', 'num_updates', 'validate-with', 'dc-uuid', 'have-quorum'];
 
 /** Parses CIB XML text into a typed, validated {@link Cib}. */
@@ -84,6 +87,9 @@ function build(root: XmlNode): { cib?: Cib; errors: readonly CibError[]; warning
     return { errors: [cibError('QUORATE_ERR_BAD_CIB', '/cib', `${what} is not allowed in <cib>`)], warnings: [] };
   }
   ctx.index(configNode, '/cib/configuration');
+  if (root.attrs['validate-with']?.toLowerCase() === 'none') {
+    ctx.warn('QUORATE_WARN_VALIDATION_DISABLED', '', SCHEMA_DISABLED);
+  }
   const version = {
     adminEpoch: rootInt(ctx, root, 'admin_epoch'),
     epoch: rootInt(ctx, root, 'epoch'),

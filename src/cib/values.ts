@@ -89,6 +89,16 @@ export function parseInterval(s: string): Result<number, string> {
 }
 
 /**
+ * An interval in milliseconds, 0 when absent or unparsable: for operation
+ * intervals, where Pacemaker treats a bad value like no interval at all.
+ */
+export function intervalOrZero(s: string | undefined): number {
+  if (s === undefined) return 0;
+  const r = parseInterval(s);
+  return r.ok ? r.val : 0;
+}
+
+/**
  * Parses an ISO 8601 duration into ms, as leniently as Pacemaker's
  * `crm_time_parse_duration`: `P` then number+unit pairs (Y, M, W, D, H, M, S); `T`
  * only tells minutes from months, so "P10S" is ten seconds.

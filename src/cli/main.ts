@@ -86,6 +86,7 @@ export async function main(argv: readonly string[], io = { out: process.stdout, 
       dateTime: values['set-datetime'] as string | undefined,
     }, policy, Math.floor(Date.now() / 1000));
     if (!r.ok) { io.err.write(`quorate simulate: ${r.error.message}\n`); return r.error.exitCode; }
+    if (r.stderr !== '') io.err.write(r.stderr);
     io.out.write(r.stdout.endsWith('\n') ? r.stdout : r.stdout + '\n');
     return 0;
   } catch (e) {

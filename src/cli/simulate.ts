@@ -5,7 +5,8 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseCib } from '../cib/parse.js';
+import { parseCibWithWarnings } from '../cib/parse.js';
+import type { CibWarning } from '../cib/errors.js';
 import { serialiseCib } from '../cib/serialise.js';
 import { unpackCluster, executionDate } from '../cib/unpack/unpack.js';
 import { formatPreamble, formatStatus } from '../cib/format/status.js';
@@ -32,11 +33,20 @@ export interface CliFailure {
   readonly exitCode: number;
 }
 
-/** Result of a run: text for stdout, or a failure. */
-export type RunResult = { ok: true; stdout: string } | { ok: false; error: CliFailure };
+/** Result of a run: text for stdout (and notices for stderr), or a failure. */
+export type RunResult = { ok: true; stdout: string; stderr: string } | { ok: false; error: CliFailure };
+
+/**
+ * The CIB warnings crm_simulate prints on stderr, one per line. Pacemaker logs
+ * configuration problems (unknown references, bad values) rather than printing
+ * them; only schema notices reach the terminal.
+ */
+export function stderrWarnings(warnings: readonly CibWarning[]): string {
+  return warnings.filter((w) => w.code === 'QUORATE_WARN_VALIDATION_DISABLED').map((w) => `${w.message}\n`).join('');
+}
 
 /** Loads and parses a CIB file, naming what is wrong when it cannot. */
-export function loadCib(file: string): { ok: true; cib: Cib } | { ok: false; error: CliFailure } {
+export function loadCib(file: string): { ok: true; cib: Cib; warnings: readonly CibWarning[] } | { ok: false; error: CliFailure } {
   let xml: string;
   try {
     xml = readFileSync(file, 'utf8');
@@ -44,9 +54,9 @@ export function loadCib(file: string): { ok: true; cib: Cib } | { ok: false; err
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return { ok: false, error: { code: 'QUORATE_ERR_CLI_INPUT', message: `cannot read ${file}: ${why}`, exitCode: 2 } };
   }
-  const r = parseCib(xml);
+  const r = parseCibWithWarnings(xml);
   if (r.err) return { ok: false, error: { code: r.val.code, message: `${file}: ${r.val.message}`, exitCode: 2 } };
-  return { ok: true, cib: r.val };
+  return { ok: true, cib: r.val.cib, warnings: r.val.warnings };
 }
 
 /** Resolves "now" (epoch seconds): -t, else the CIB's execution-date, else the given wall clock. */
@@ -94,6 +104,6 @@ export function runSimulate(o: SimulateOptions, policy: PolicyEngine, wallClockS
     if (o.simulate) output = policy.applyGraphToCib(cib, result.graph);
   }
   if (o.outputFile) writeFileSync(o.outputFile, serialiseCib(output));
-  return { ok: true, stdout: parts.join('\n') };
+  return { ok: true, stdout: parts.join('\n'), stderr: stderrWarnings(loaded.warnings) };
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Operation } from '../cib/types.js';
-import { parseInterval } from '../cib/values.js';
+import { parseInterval, intervalOrZero } from '../cib/values.js';
 import type { Act, Ctx, OrderFlags, PRsc } from './model.js';
 
 /** `rsc_task_interval`, Pacemaker's operation key. */
@@ -20,7 +20,7 @@ function ms(v: string | undefined): number | undefined {
 
 /** The configured `<op>` for a task and interval, if any. */
 export function findOp(r: PRsc, task: string, intervalMs: number): Operation | undefined {
-  return r.u.ops.find((o) => o.name === task && (ms(o.interval) ?? 0) === intervalMs && o.enabled !== 'false');
+  return r.u.ops.find((o) => o.name === task && intervalOrZero(o.interval) === intervalMs && o.enabled !== 'false');
 }
 
 function opDefault(ctx: Ctx, name: string): string | undefined {
@@ -44,7 +44,7 @@ export function opMeta(ctx: Ctx, r: PRsc, task: string, intervalMs: number, prob
   let timeoutSrc = op;
   if (probe && !op) {
     // A probe without its own definition borrows the timeout of the shortest monitor.
-    const mons = r.u.ops.filter((o) => o.name === 'monitor').sort((a, b) => (ms(a.interval) ?? 0) - (ms(b.interval) ?? 0));
+    const mons = r.u.ops.filter((o) => o.name === 'monitor').sort((a, b) => intervalOrZero(a.interval) - intervalOrZero(b.interval));
     timeoutSrc = mons[0];
   }
   if (op && !probe) {

@@ -8,7 +8,7 @@ import { addColocatedScores, applyColocScore } from './colocation.js';
 import { finalizeAssignment, showScores, sortNodes } from './assign.js';
 import { findOp, order, rscAction } from './actions.js';
 import { banInsufficientCapacity } from './utilization.js';
-import { parseInterval } from '../cib/values.js';
+import { intervalOrZero } from '../cib/values.js';
 import type { VariantMethods } from './variants.js';
 import { isActiveRecurring } from './activeOps.js';
 import { haveStonithResource } from './fencing.js';
@@ -86,11 +86,6 @@ function assign(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   return r.assigned;
 }
 
-function intervalMs(v: string): number {
-  const r = parseInterval(v);
-  return r.ok ? r.val : 0;
-}
-
 function createActions(ctx: Ctx, r: PRsc): void {
   const cur = r.u.runningOn;
   const next = r.assigned;
@@ -159,7 +154,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
       // A promoted clone instance runs only its Promoted-role monitors (see promotable.ts).
       if (!op.role && r.nextRole === 'Promoted') continue;
       if (op.role && (r.nextRole === 'Promoted' || r.nextRole === 'Unpromoted')) continue;
-      const ms = intervalMs(op.interval);
+      const ms = intervalOrZero(op.interval);
       if (ms <= 0) continue;
       const known = cur.includes(next) && isActiveRecurring(r, next, 'monitor', ms);
       const mon = rscAction(ctx, r, 'monitor', ms, next, { optional: known && start.optional });

@@ -11,7 +11,7 @@ import { addScore, INFINITY, nodeAvailable, primitivesOf, scoreText, type Act, t
 import { order, rscAction } from './actions.js';
 import { addColocatedScores } from './colocation.js';
 import { ruleMatchesNode } from './location.js';
-import { parseInterval } from '../cib/values.js';
+import { intervalOrZero } from '../cib/values.js';
 import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, setInstancePriority } from './cloneAssign.js';
 import { requirePromotionTickets } from './tickets.js';
 import { isActiveRecurring } from './activeOps.js';
@@ -171,6 +171,8 @@ function colocationsToPriority(ctx: Ctx, inst: PRsc): void {
         }
         continue;
       }
+      // A mandatory colocation with a clone only limits where the dependent may run, not its priority.
+      if (c.score >= INFINITY) continue;
       for (const pi of primary.children) colocToPriority(ctx, inst, pi, c);
     } else colocToPriority(ctx, inst, primary, c);
   }
@@ -308,12 +310,6 @@ export function promotableColocation(ctx: Ctx, dependent: PRsc, primary: PRsc, c
 
 // ---------------------------------------------------------------- actions
 
-function ms(v: string | undefined): number {
-  if (v === undefined) return 0;
-  const r = parseInterval(v);
-  return r.ok ? r.val : 0;
-}
-
 function roleOf(s: string | undefined): string | undefined {
   if (!s) return undefined;
   if (/^(master|promoted)$/i.test(s)) return 'Promoted';
@@ -354,14 +350,14 @@ function roleActions(ctx: Ctx, p: PRsc): void {
   if (p.u.blocked) return;
   // Role-specific recurring monitors. Ops sharing name and interval are a configuration error: all are ignored (is_op_dup).
   const perInterval = new Map<number, number>();
-  for (const op of p.u.ops) if (op.name === 'monitor') perInterval.set(ms(op.interval), (perInterval.get(ms(op.interval)) ?? 0) + 1);
+  for (const op of p.u.ops) if (op.name === 'monitor') perInterval.set(intervalOrZero(op.interval), (perInterval.get(intervalOrZero(op.interval)) ?? 0) + 1);
   for (const op of p.u.ops) {
     if (op.name !== 'monitor' || op.enabled === 'false') continue;
-    if ((perInterval.get(ms(op.interval)) ?? 0) > 1) continue;
+    if ((perInterval.get(intervalOrZero(op.interval)) ?? 0) > 1) continue;
     const roleless = roleOf(op.role) === undefined;
     // Monitors without a role are the unpromoted instances' monitors.
     const role = roleOf(op.role) ?? 'Unpromoted';
-    const interval = ms(op.interval);
+    const interval = intervalOrZero(op.interval);
     if (interval <= 0) continue;
     if (roleless && next !== null && role === nextRole) {
       const mon = p.actions.find((a) => a.task === 'monitor' && a.intervalMs === interval && a.node === next && !a.probe);

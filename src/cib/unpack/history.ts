@@ -6,7 +6,7 @@
  * @module
  */
 import type { LrmRscOp } from '../types.js';
-import { parseInterval } from '../values.js';
+import { intervalOrZero } from '../values.js';
 import { ROLE_ORDER, topOf } from './tree.js';
 import type { FailureRecord, OnFail, Role, UnpackedResource } from './types.js';
 
@@ -84,16 +84,11 @@ export interface FailPolicy {
   readonly opDefaults: Readonly<Record<string, string>>;
 }
 
-function intervalMs(s: string): number {
-  const r = parseInterval(s);
-  return r.ok ? r.val : 0;
-}
-
 /** on-fail for a task of a resource (configured op, op_defaults, Pacemaker defaults). */
 export function onFailFor(rsc: UnpackedResource, task: string, intMs: number, pol: FailPolicy): OnFail {
   let v: string | undefined;
   for (const o of rsc.ops) {
-    if (o.name === task && intervalMs(o.interval) === intMs && o.onFail) { v = o.onFail; break; }
+    if (o.name === task && intervalOrZero(o.interval) === intMs && o.onFail) { v = o.onFail; break; }
   }
   v ??= pol.opDefaults['on-fail'];
   let r: OnFail;
@@ -281,7 +276,7 @@ function updateState(rsc: UnpackedResource, _node: string, op: LrmRscOp, task: s
 
 function reconnectInterval(rsc: UnpackedResource): boolean {
   const v = rsc.params['reconnect_interval'];
-  return v !== undefined && intervalMs(v) > 0;
+  return v !== undefined && intervalOrZero(v) > 0;
 }
 
 /** Operation key as Pacemaker names it: rsc_task_intervalMs (without rsc). */
