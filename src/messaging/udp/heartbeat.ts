@@ -24,8 +24,8 @@ const log = logger('messaging:udp');
 /** Membership frames and stalls, for diagnosing view changes (`DEBUG=quorate:messaging:udp:*`). */
 const trace = logger('messaging:udp:trace');
 
-/** Events stepped per event-loop turn before socket I/O and timers get their turn. */
-const STEPS_PER_TURN = 128;
+/** Time spent stepping events per event-loop turn before socket I/O and timers get their turn. */
+const TURN_MS = 10;
 
 /** Frame type of heartbeat-protocol frames in the frame codec. */
 export const UDP_FRAME_TYPE = 2;
@@ -191,21 +191,25 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
   }
 
   private input(ev: HbEvent): void {
-    this.queue.push(ev);
+    // Our tick goes first: it sends our heartbeat, which must not wait behind a backlog.
+    if (ev.type === 'tick') this.queue.unshift(ev);
+    else this.queue.push(ev);
     if (!this.stepping && !this.drainLater) this.drain();
   }
 
   /**
-   * Steps queued events, at most {@link STEPS_PER_TURN} per event-loop turn.
+   * Steps queued events for at most {@link TURN_MS} per event-loop turn.
    * Listeners that broadcast on each delivery (a sequencer delivers its own
-   * messages at once) would otherwise keep this loop busy forever: no
-   * heartbeat sent or read, and every peer declares us dead.
+   * messages at once) would otherwise keep this loop busy forever, or for
+   * long stretches on a loaded machine: no heartbeat sent or read, and every
+   * peer declares us dead.
    */
   private drain(): void {
     this.stepping = true;
+    const start = performance.now();
     try {
-      for (let n = 0; this.running && this.queue.length > 0; n++) {
-        if (n === STEPS_PER_TURN) {
+      while (this.running && this.queue.length > 0) {
+        if (performance.now() - start >= TURN_MS) {
           this.drainLater = true;
           setImmediate(() => {
             this.drainLater = false;
@@ -273,12 +277,12 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
       s.pending.length, s.unsent.length, held, peers, [...s.lastHeard].map(([k, h]) => `${k}:${now - h.at}`).join(' '));
   }
 
-  private transmit(to: number | 'all', frame: HbFrame): void {
+  private transmit(to: number | 'all' | readonly number[], frame: HbFrame): void {
     const sock = this.socket;
     if (!sock) return;
     if (trace.enabled && frame.t !== 'data' && frame.t !== 'submit' && frame.t !== 'hb') trace('%s -> %s %j', this.node, to, frame);
     // The envelope names the destination so multicast receivers can skip others' frames.
-    const body = { dst: to === 'all' ? 0 : to, f: frame } as unknown as JsonValue;
+    const body = { dst: typeof to === 'number' ? to : 0, f: frame } as unknown as JsonValue;
     const r = this.codec.encode({ type: UDP_FRAME_TYPE, sender: this.node, epoch: this.epoch, seq: this.frameSeq++, timestampMs: this.clock.now() }, body);
     if (r.err) {
       this.emitError(`cannot encode a ${frame.t} frame: ${r.val.message}`);
@@ -289,8 +293,10 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
     if (this.mode === 'multicast') targets.push({ host: this.opts.group ?? '239.192.0.1', port: this.opts.port ?? 5405 });
     else if (to === 'all') for (const n of this.opts.nodes) { if (n.id !== this.me.id) targets.push(n); }
     else {
-      const n = this.byId.get(to);
-      if (n) targets.push(n);
+      for (const id of typeof to === 'number' ? [to] : to) {
+        const n = this.byId.get(id);
+        if (n) targets.push(n);
+      }
     }
     for (const t of targets) {
       this.stats.framesSent++;

@@ -124,9 +124,9 @@ export type HbEvent =
   | { readonly type: 'frame'; readonly from: number; readonly frame: HbFrame }
   | { readonly type: 'broadcast'; readonly payload: string; readonly to?: number };
 
-/** Outputs of {@link hbStep}. `to: 'all'` means every configured peer. */
+/** Outputs of {@link hbStep}. `to: 'all'` means every configured peer; a list, each of those peers (one frame, encoded once). */
 export type HbOutput =
-  | { readonly type: 'send'; readonly to: number | 'all'; readonly frame: HbFrame }
+  | { readonly type: 'send'; readonly to: number | 'all' | readonly number[]; readonly frame: HbFrame }
   | { readonly type: 'deliver'; readonly msg: { ring: HbRing; seq: number; sender: number; payload: string; to?: number } }
   | { readonly type: 'view'; readonly ring: HbRing; readonly members: readonly number[] }
   | { readonly type: 'setTimer'; readonly name: 'tick'; readonly ms: number };
@@ -158,7 +158,9 @@ class Ctx {
   }
   /** Sends to each listed member (ourselves included, locally). */
   sendMembers(members: readonly number[], frame: HbFrame): void {
-    for (const m of members) this.send(m, frame);
+    const peers = members.filter(m => m !== this.s.cfg.me);
+    if (peers.length > 0) this.out.push({ type: 'send', to: peers, frame });
+    if (peers.length < members.length) this.self.push(frame);
   }
 }
 

@@ -102,7 +102,8 @@ export class HbSim {
     const rec = this.records.get(node)!;
     for (const o of outs) {
       if (o.type === 'send') {
-        for (const to of o.to === 'all' ? this.nodes.filter(n => n !== node) : [o.to]) this.transmit(node, to, o.frame);
+        const dests = o.to === 'all' ? this.nodes.filter(n => n !== node) : typeof o.to === 'number' ? [o.to] : o.to;
+        for (const to of dests) this.transmit(node, to, o.frame);
       } else if (o.type === 'deliver') rec.deliveries.push(o.msg);
       else if (o.type === 'view') rec.views.push({ ring: o.ring, members: [...o.members] });
       else {
