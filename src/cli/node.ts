@@ -22,6 +22,7 @@ import { QuorumTracker } from '../quorum/QuorumTracker.js';
 import { totemTcp } from '../messaging/totem/tcp.js';
 import { udpHeartbeat } from '../messaging/udp/heartbeat.js';
 import type { Transport } from '../messaging/transport.js';
+import type { SocketTransportStats } from '../messaging/socket/stats.js';
 import { ringIdString } from '../messaging/transport.js';
 import { ControlServer } from '../control/server.js';
 import { defaultControlPath, type ControlRequest, type ControlResponse } from '../control/protocol.js';
@@ -126,11 +127,11 @@ function stateStorage(dir: string, cib: NodeSetup['cib']): { storage?: FileCibSt
   return { storage: s.val, origin: 'the CIB file' };
 }
 
-function buildTransport(setup: NodeSetup): { transport?: Transport; error?: string } {
+function buildTransport(setup: NodeSetup): { transport?: Transport; stats?: SocketTransportStats; error?: string } {
   const r = setup.plan.kind === 'totem-tcp'
     ? totemTcp({ ...setup.plan.options, key: setup.key })
     : udpHeartbeat({ ...setup.plan.options, key: setup.key });
-  return r.ok ? { transport: r.val } : { error: r.val.message };
+  return r.ok ? { transport: r.val, stats: r.val.stats } : { error: r.val.message };
 }
 
 async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io: CliIo, forceExit: boolean): Promise<number> {
@@ -154,6 +155,7 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
   const built = buildTransport(setup);
   if (!built.transport) { io.err.write(`quorate node: ${built.error}\n`); return 2; }
   const transport = built.transport;
+  const stats = built.stats!;
   transport.on('view', v => say(`view ${ringIdString(v.ringId)} ${v.members.join(',')}`));
   transport.on('error', e => say(`transport-error ${JSON.stringify(e.message)}`));
 
@@ -177,7 +179,7 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
   }
   for (const ev of CLUSTER_EVENT_NAMES) node.on(ev, ((e: unknown) => say(`${ev} ${JSON.stringify(e)}`)) as never);
 
-  const server = await ControlServer.listen(opts.controlPath, req => handle(node, setup, tracker, req));
+  const server = await ControlServer.listen(opts.controlPath, req => handle(node, setup, tracker, stats, req));
   if (server.err) {
     io.err.write(`quorate node: ${server.val.message}\n`);
     await node.stop();
@@ -213,7 +215,7 @@ async function runMember(setup: NodeSetup, name: string, opts: MemberOptions, io
 }
 
 /** What `status` returns: the cluster snapshot plus this node's membership and quorum details. */
-function statusOf(node: Node, setup: NodeSetup, tracker: QuorumTracker | undefined): unknown {
+function statusOf(node: Node, setup: NodeSetup, tracker: QuorumTracker | undefined, stats: SocketTransportStats): unknown {
   const st = node.status(setup.config.clusterName);
   const v = node.view;
   return {
@@ -221,6 +223,8 @@ function statusOf(node: Node, setup: NodeSetup, tracker: QuorumTracker | undefin
     localNode: node.name,
     synced: node.synced,
     transport: setup.plan.kind,
+    // Frames in and out, and those dropped by reason (forged, replayed, truncated, …): corosync-cfgtool -s's counters.
+    transportStats: { ...stats, dropped: { ...stats.dropped } },
     view: v ? { ringId: ringIdString(v.ringId), members: v.members } : null,
     quorumInfo: tracker
       ? { provider: 'corosync_votequorum', ...tracker.status }
@@ -228,12 +232,12 @@ function statusOf(node: Node, setup: NodeSetup, tracker: QuorumTracker | undefin
   };
 }
 
-async function handle(node: Node, setup: NodeSetup, tracker: QuorumTracker | undefined, req: ControlRequest): Promise<ControlResponse> {
+async function handle(node: Node, setup: NodeSetup, tracker: QuorumTracker | undefined, stats: SocketTransportStats, req: ControlRequest): Promise<ControlResponse> {
   const done = (r: { ok: boolean; val: unknown }): ControlResponse => r.ok
     ? { ok: true, result: null }
     : { ok: false, error: r.val as { code: string; message: string } };
   switch (req.cmd) {
-    case 'status': return { ok: true, result: statusOf(node, setup, tracker) };
+    case 'status': return { ok: true, result: statusOf(node, setup, tracker, stats) };
     case 'cib': return { ok: true, result: node.cibXml() };
     case 'standby': return done(await node.standby(req.node, req.on));
     case 'move': return done(await node.move(req.rsc, req.node));

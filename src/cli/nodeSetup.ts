@@ -64,7 +64,12 @@ export async function loadNodeSetup(input: NodeSetupInput): Promise<Result<NodeS
   let keySource: string;
   if (keyPath !== undefined) {
     const k = await readAuthKey(keyPath);
-    if (k.err) return Err({ code: 'QUORATE_ERR_AUTHKEY', message: k.val.message });
+    if (k.err) {
+      // Name what asked for the key: --key, or the config line (keyfile, or the crypto_hash that needs the default file).
+      const why = input.keyPath !== undefined ? '--key'
+        : `${input.configPath}${config.keyLine !== undefined ? `: line ${config.keyLine}` : ''}: ${config.keyFile !== undefined ? 'totem.keyfile' : `crypto_hash ${config.cryptoHash} needs the key file ${DEFAULT_KEY_FILE} (or totem.keyfile, or --key)`}`;
+      return Err({ code: 'QUORATE_ERR_AUTHKEY', message: `${why}: ${k.val.message}` });
+    }
     key = k.val;
     keySource = keyPath;
   } else {

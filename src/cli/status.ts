@@ -19,6 +19,8 @@ interface StatusAnswer {
   readonly synced: boolean;
   readonly view: { readonly ringId: string; readonly members: readonly string[] } | null;
   readonly quorumInfo: { readonly provider: string; readonly quorate: boolean; readonly quorum: number; readonly expectedVotes?: number; readonly totalVotes?: number };
+  /** The transport's counters (absent from older nodes). */
+  readonly transportStats?: { readonly dropped: Readonly<Record<string, number>> };
 }
 
 /** Runs `quorate status`; returns the exit code (0 ok, 2 usage, 1 no node). */
@@ -51,7 +53,10 @@ export function formatStatusAnswer(s: StatusAnswer): string {
     `Local node: ${s.localNode} (${s.transport}${s.synced ? '' : ', not synced yet'})`,
     `Membership: ${s.view ? `ring ${s.view.ringId}: ${s.view.members.join(' ')}` : 'none yet'}`,
     `Quorum: ${q.quorate ? 'yes' : 'NO'} via ${q.provider}${votes}`,
-    '',
   ];
+  // Refused frames are worth an operator's eye (a wrong key, an attacker): only shown when there are any.
+  const dropped = Object.entries(s.transportStats?.dropped ?? {}).filter(([, n]) => n > 0);
+  if (dropped.length > 0) head.push(`Dropped frames: ${dropped.map(([why, n]) => `${why} ${n}`).join(', ')}`);
+  head.push('');
   return head.join('\n') + s.text;
 }

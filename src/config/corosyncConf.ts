@@ -80,6 +80,8 @@ export interface CorosyncConfig {
   readonly encrypt: boolean;
   /** totem.keyfile, when given. */
   readonly keyFile?: string;
+  /** The line that makes a key file necessary or names it (keyfile, else crypto_hash/secauth), for error messages. */
+  readonly keyLine?: number;
   readonly interfaces: readonly CorosyncInterface[];
   readonly nodes: readonly CorosyncNode[];
   readonly quorum: CorosyncQuorum;
@@ -150,6 +152,8 @@ function parseTotem(b: ConfBlock): R<TotemPart> {
   let cryptoCipher: string | undefined;
   let secauth: boolean | undefined;
   let keyFile: string | undefined;
+  let keyFileLine: number | undefined;
+  let authLine: number | undefined;
   const interfaces: CorosyncInterface[] = [];
   for (const e of b.entries) {
     if (e.kind === 'section') {
@@ -179,6 +183,7 @@ function parseTotem(b: ConfBlock): R<TotemPart> {
       case 'crypto_hash':
         if (!HASHES.has(e.value)) return Err(corosyncConfigError(e.line, `crypto_hash '${e.value}' is not one of ${[...HASHES].join(', ')}`));
         cryptoHash = e.value;
+        authLine = e.line;
         break;
       case 'crypto_cipher':
         if (!CIPHERS.has(e.value)) return Err(corosyncConfigError(e.line, `crypto_cipher '${e.value}' is not one of ${[...CIPHERS].join(', ')}`));
@@ -187,6 +192,7 @@ function parseTotem(b: ConfBlock): R<TotemPart> {
       case 'keyfile':
         if (!e.value.startsWith('/')) return Err(corosyncConfigError(e.line, `keyfile '${e.value}' must be an absolute path`));
         keyFile = e.value;
+        keyFileLine = e.line;
         break;
       default:
         if (!TOTEM_IGNORED.has(e.key)) return Err(corosyncConfigError(e.line, `unknown totem option '${e.key}'`));
@@ -194,6 +200,7 @@ function parseTotem(b: ConfBlock): R<TotemPart> {
           const v = bool(e);
           if (v.err) return v;
           secauth = v.val;
+          authLine ??= e.line;
         }
     }
   }
@@ -204,10 +211,12 @@ function parseTotem(b: ConfBlock): R<TotemPart> {
   if (cipher !== 'none' && hash === 'none') return Err(corosyncConfigError(b.line, `crypto_cipher ${cipher} needs a crypto_hash other than none`));
   if (interfaces.length > 1 && transport !== 'knet') return Err(corosyncConfigError(b.line, `transport ${transport} has one link; ${interfaces.length} interfaces given`));
   interfaces.sort((a, c) => a.linkNumber - c.linkNumber);
+  const keyLine = keyFileLine ?? authLine;
   return Ok({
     clusterName, transport, timers: timers as CorosyncTotemTimers,
     cryptoHash: hash, cryptoCipher: cipher, auth: hash !== 'none', encrypt: cipher !== 'none',
     ...(keyFile !== undefined ? { keyFile } : {}),
+    ...(keyLine !== undefined ? { keyLine } : {}),
     interfaces,
   });
 }

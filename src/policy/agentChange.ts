@@ -9,11 +9,25 @@ import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
 import { historyName } from './cloneAssign.js';
 
-/** The primitives a node's history entry names: by id, or by the name their history goes by. */
-function owners(ctx: Ctx, id: string): PRsc[] {
-  const out: PRsc[] = [];
-  for (const top of ctx.top) for (const p of primitivesOf(top)) if (p.id === id || historyName(ctx, p) === id) out.push(p);
-  return out;
+/**
+ * The primitives each history entry id names: by id, or by the name their history
+ * goes by. Built once per run: a scan of every primitive per entry is quadratic.
+ */
+function ownersIndex(ctx: Ctx): Map<string, PRsc[]> {
+  const index = new Map<string, PRsc[]>();
+  const add = (name: string, p: PRsc): void => {
+    const list = index.get(name);
+    if (list === undefined) index.set(name, [p]);
+    else if (!list.includes(p)) list.push(p);
+  };
+  for (const top of ctx.top) {
+    for (const p of primitivesOf(top)) {
+      add(p.id, p);
+      const h = historyName(ctx, p);
+      if (h !== undefined) add(h, p);
+    }
+  }
+  return index;
 }
 
 /** Nodes whose history is checked: those that can run resources, and nodes in maintenance. */
@@ -29,12 +43,14 @@ function checked(ctx: Ctx, node: string): boolean {
  * required stop where the resource is active with it (the start follows).
  */
 export function scheduleAgentChanges(ctx: Ctx): void {
+  let owners: Map<string, PRsc[]> | undefined;
   for (const st of ctx.cluster.cib.status.nodes) {
     const node = st.uname ?? st.id;
     if (!checked(ctx, node)) continue;
     for (const lr of st.lrm ?? []) {
       if (lr.ops.length === 0) continue;
-      for (const p of owners(ctx, lr.id)) {
+      owners ??= ownersIndex(ctx);
+      for (const p of owners.get(lr.id) ?? []) {
         if (p.u.orphan) continue;
         if ((p.u.class ?? '') === (lr.class ?? '') && (p.u.provider ?? '') === (lr.provider ?? '') && (p.u.type ?? '') === (lr.type ?? '')) continue;
         // Required before anything asks for it: no reason (an empty one), so the restart shows none.

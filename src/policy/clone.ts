@@ -378,6 +378,12 @@ export function banTree(r: PRsc, node: string): void {
 export function cloneFailcount(ctx: Ctx, r: PRsc, node: string): number | undefined {
   const c = cloneOf(r);
   if (!c || cloneData(c).unique) return undefined;
+  // Asked per instance and node: summing over all instances each time is quadratic.
+  let memo = failcountMemo.get(ctx);
+  if (memo === undefined) failcountMemo.set(ctx, (memo = new Map()));
+  const key = `${c.id}\u0000${r.u.baseId}\u0000${node}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
   let total = 0;
   for (const p of c.children.flatMap(primitivesOf)) {
     if (p.u.baseId !== r.u.baseId) continue;
@@ -387,5 +393,9 @@ export function cloneFailcount(ctx: Ctx, r: PRsc, node: string): number | undefi
     if (p.u.failureTimeoutMs > 0 && last !== undefined && last + p.u.failureTimeoutMs / 1000 <= ctx.cluster.now) continue;
     total += fc;
   }
+  memo.set(key, total);
   return total;
 }
+
+/** Anonymous clone failcounts by clone, base id and node; the unpacked history they sum never changes during a run. */
+const failcountMemo = new WeakMap<Ctx, Map<string, number>>();

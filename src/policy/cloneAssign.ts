@@ -279,7 +279,9 @@ export function historyName(ctx: Ctx, r: PRsc): string | undefined {
     const st = ctx.cluster.cib.status.nodes.find((s) => (s.uname ?? s.id) === node);
     const same = (o: { id: string; callId: number; operation: string }): boolean => o === first || (o.id === first.id && o.callId === first.callId && o.operation === first.operation);
     const lr = st?.lrm?.find((l) => l.ops.some(same));
-    if (lr) name = lr.id;
+    // A numbered name from a history that leaves the instance stopped is dropped:
+    // the instance starts afresh under its own id (an unnumbered name stays).
+    if (lr) name = h.role === 'Stopped' && lr.id.includes(':') ? undefined : lr.id;
   }
   return name !== undefined && name !== r.id ? name : undefined;
 }

@@ -102,9 +102,9 @@ export function scheduleFencingAndShutdown(ctx: Ctx): void {
       // Nothing may be recovered from a node that cannot be fenced: its stops are blocked.
       for (const a of ctx.actions) {
         // Collectives' stop pseudo actions stay runnable (Pacemaker leaves pseudo actions runnable).
-        if (!a.rsc || a.rsc.variant !== 'primitive' || a.task !== 'stop' || a.kind !== 'pseudo_event' || !a.rsc.u.runningOn.includes(n.name)) continue;
+        if (!a.rsc || a.rsc.variant !== 'primitive' || (a.task !== 'stop' && a.task !== 'demote') || a.kind !== 'pseudo_event' || !a.rsc.u.runningOn.includes(n.name)) continue;
         a.runnable = false;
-        if (!ctx.haveQuorum && ctx.noQuorumPolicy === 'stop' && !a.reason) a.reason = 'no quorum';
+        if (a.task === 'stop' && !ctx.haveQuorum && ctx.noQuorumPolicy === 'stop' && !a.reason) a.reason = 'no quorum';
       }
       continue;
     }

@@ -172,6 +172,8 @@ function colocationsToPriority(ctx: Ctx, inst: PRsc): void {
         }
         continue;
       }
+      // A mandatory colocation with a clone only limits where the dependent may run, not its priority.
+      if (c.score >= INFINITY) continue;
       for (const pi of primary.children) colocToPriority(ctx, inst, pi, c);
     } else colocToPriority(ctx, inst, primary, c);
   }

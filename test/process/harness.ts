@@ -149,6 +149,8 @@ export class ProcCluster {
   /** Every process group started (node pids: each leads its own group). */
   readonly groups: number[] = [];
   private incarnations = new Map<string, number>();
+  /** Each node's ring port on 127.0.0.1 (TCP or UDP, as the transport), in name order. */
+  ports: readonly number[] = [];
 
   private constructor(readonly dir: string, readonly opts: ProcClusterOptions) {
     this.names = Array.from({ length: opts.nodes }, (_, i) => `n${i + 1}`);
@@ -158,6 +160,7 @@ export class ProcCluster {
     const dir = await mkdtemp(path.join(tmpdir(), 'quorate-proc-'));
     const c = new ProcCluster(dir, opts);
     const ports = opts.transport === 'tcp' ? await freeTcpPorts(opts.nodes) : await freeUdpPorts(opts.nodes);
+    c.ports = ports;
     await writeFile(c.file('corosync.conf'), corosyncConfText(`proc-${opts.transport}`, opts.transport, opts.tokenMs, c.names, ports, opts.multicast));
     await writeFile(c.file('authkey'), randomBytes(128), { mode: 0o400 });
     // fence_dummy reads its plug as on only when the file says exactly "on".

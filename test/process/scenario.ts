@@ -5,7 +5,7 @@
  * with the newest CIB → `quorate status --json` shows it.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ProcCluster, groupAlive, placement, waitFor, type ProcClusterOptions, type StatusJson } from './harness.js';
 import { controlRequest } from '../../src/control/client.js';
@@ -35,6 +35,22 @@ function diag(c: ProcCluster): string {
   return c.diagnostics();
 }
 
+/**
+ * How late this process's 10 ms timer fired at worst while it ran: the
+ * machine's scheduling delay (the nodes run on the same loaded cores), added
+ * to protocol bounds so they hold on a busy machine without hiding a slow protocol.
+ */
+function lagMonitor(): { stop(): number } {
+  let worst = 0;
+  let last = Date.now();
+  const t = setInterval(() => {
+    const now = Date.now();
+    worst = Math.max(worst, now - last - 10);
+    last = now;
+  }, 10);
+  return { stop: () => { clearInterval(t); return worst; } };
+}
+
 /** Which node the scenario crashes: the one running the Dummy, or the DC. */
 export type Victim = 'holder' | 'dc';
 
@@ -62,6 +78,8 @@ export async function failoverScenario(opts: ProcClusterOptions, log: (msg: stri
     log(`${opts.transport}: formed in ${formedMs} ms; DC ${dc}; dummy on ${holder}; crashing ${victim}`);
 
     // Crash the victim.
+    const fenceFileBefore = statSync(c.file('fence.status')).mtimeMs;
+    const lag = lagMonitor();
     const killedAt = Date.now();
     c.kill9(victim);
     assert.ok(await waitFor(async () => (await agreed(c, survivors, survivors)) !== undefined, 15_000), `survivors never agreed on a view without ${victim}\n${diag(c)}`);
@@ -69,9 +87,12 @@ export async function failoverScenario(opts: ProcClusterOptions, log: (msg: stri
     const viewTimes = survivors.map(n => c.lines.get(n)!.find(l => l.ts >= killedAt && l.kind === 'view' && !l.rest.split(' ')[1]!.split(',').includes(victim))?.ts);
     assert.ok(viewTimes.every(t => t !== undefined), 'every survivor logged the new view');
     const detectMs = Math.max(...(viewTimes as number[])) - killedAt;
+    const worstLag = lag.stop();
+    // token_coefficient 0 in the harness: token is the configured value whatever the node count; consensus 1.2 × token.
     const tokenPlusConsensus = opts.tokenMs + Math.round(1.2 * opts.tokenMs);
-    log(`${opts.transport}: new view on all survivors ${detectMs} ms after kill -9 (token + consensus = ${tokenPlusConsensus} ms)`);
-    assert.ok(detectMs <= tokenPlusConsensus + 5000, `detection took ${detectMs} ms`);
+    const bound = Math.round(1.1 * tokenPlusConsensus) + worstLag;
+    log(`${opts.transport}: new view on all survivors ${detectMs} ms after kill -9 (token + consensus = ${tokenPlusConsensus} ms, +10 % and ${worstLag} ms scheduling lag = ${bound} ms)`);
+    assert.ok(detectMs <= bound, `detection took ${detectMs} ms, over token + consensus + 10 % (+ ${worstLag} ms lag) = ${bound} ms`);
 
     // Fenced, then recovered on a survivor.
     let newHolder = '';
@@ -86,6 +107,10 @@ export async function failoverScenario(opts: ProcClusterOptions, log: (msg: stri
     }, 20_000), `dummy was not recovered on a survivor after fencing ${victim}\n${diag(c)}`);
     const recoverMs = Date.now() - killedAt;
     assert.ok(existsSync(path.join(c.runDir(newHolder), 'Dummy-dummy.state')), 'the survivor runs the real agent');
+    // The real /usr/sbin/fence_dummy ran: it writes its status file on off and on (a reboot).
+    const fenceEntry = (await c.status(survivors[0]!))!.fenceHistory.find(f => f.target === victim && f.state === 'success')!;
+    assert.equal(fenceEntry.action, 'reboot');
+    assert.ok(statSync(c.file('fence.status')).mtimeMs > fenceFileBefore, 'fence_dummy wrote its status file');
     log(`${opts.transport}: ${victim} fenced and dummy recovered on ${newHolder} within ${recoverMs} ms of the kill`);
 
     // A configuration change while the node is down: the rejoining node must take it.

@@ -1,0 +1,29 @@
+/**
+ * Promotable clone roles: an unfenceable node's promoted instance is neither
+ * demoted nor announced, a mandatory colocation with a clone leaves promotion
+ * priorities alone; plus the per-case matches these give.
+ * @module
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCases, runCase } from './cases.js';
+
+function expectCase(name: string): void {
+  const row = loadCases().find((c) => c.name === name);
+  assert.ok(row, `${name} is a known case`);
+  const r = runCase(row);
+  assert.equal(r.error, undefined, r.error);
+  assert.ok(r.summary, `${name}: summary matches`);
+  assert.ok(r.graph, `${name}: graph matches`);
+  assert.ok(r.scores, `${name}: scores match`);
+}
+
+test('without quorum a promoted instance on an unclean node gets no demote or demote notifications', () => {
+  const row = loadCases().find((c) => c.name === 'bug-cl-5212')!;
+  const r = runCase(row);
+  assert.ok(r.summaryText !== undefined);
+  assert.doesNotMatch(r.summaryText, /demote/);
+  // The promotion score of the surviving instance is not raised by the mandatory colocation with clnPingd.
+  assert.ok(r.scoresText?.includes('pgsql:2 promotion score on srv03: 105'));
+  expectCase('bug-cl-5212');
+});
