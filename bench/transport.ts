@@ -8,6 +8,8 @@
  *
  *   node dist/bench/transport.js        (everything)
  *   node dist/bench/transport.js --ns   (only the namespace comparison with Corosync)
+ *   node dist/bench/transport.js --failover  (only failover: kill -9 → service running
+ *     elsewhere, quorate node processes vs Corosync + Pacemaker; see failover.ts)
  *   --quick: the namespace comparison with a tenth of the messages
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +20,7 @@ import { udpHeartbeat } from '../src/messaging/udp/heartbeat.js';
 import type { Transport } from '../src/messaging/transport.js';
 import type { TotemTimers } from '../src/messaging/totem/config.js';
 import { corosyncNs, sideBySide, totemTcpNs } from './corosyncCpg.js';
+import { failoverBench } from './failover.js';
 
 type Kind = 'tcp' | 'udp';
 
@@ -120,14 +123,22 @@ async function main(): Promise<void> {
     lines.push(s);
     console.log(s);
   };
+  const quick = process.argv.includes('--quick');
+  // --failover: only the failover comparison (kill → service running elsewhere).
+  if (process.argv.includes('--failover')) {
+    log(await failoverBench(quick ? 1 : 3, 1000, () => undefined, quick ? 1 : 2));
+    return;
+  }
   // --ns: only the side-by-side namespace comparison with Corosync.
   if (!process.argv.includes('--ns')) await loopback(log);
   // Like for like: three node processes on a private bridge, quorate then Corosync.
-  const k = process.argv.includes('--quick') ? 10 : 1; // --quick: a tenth of the messages, for a correctness run
+  const k = quick ? 10 : 1; // --quick: a tenth of the messages, for a correctness run
   const perNode = [{ size: 100, count: 10_000 / k }, { size: 1024, count: Math.round(6_667 / k) }, { size: 64 * 1024, count: 500 / k }];
   const ns = { runs: perNode, samples: 300 / (k > 1 ? 3 : 1) };
   log('');
   log(sideBySide(await totemTcpNs(ns), await corosyncNs(ns)));
+  log('');
+  log(await failoverBench(quick ? 1 : 3, 1000, () => undefined, quick ? 1 : 2));
 }
 
 /** In-process figures on 127.0.0.1. */

@@ -30,6 +30,7 @@ export interface StatusJson {
   readonly nodes: { name: string; state: string; member: boolean }[];
   readonly resources: { id: string; nodes: string[]; role: string; failed: boolean }[];
   readonly fenceHistory: { target: string; action: string; state: string }[];
+  readonly failcounts: { resource: string; node: string; count: number }[];
   readonly quorumInfo: { provider: string; quorate: boolean; quorum: number };
 }
 

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { ProcCluster, placement, waitFor, groupAlive, type StatusJson } from './harness.js';
 import { controlRequest } from '../../src/control/client.js';
 
@@ -57,8 +59,20 @@ test('3 TCP node processes with --state-dir: after every node crashed, the clust
       const p = placement(s, 'dummy');
       return p.length === 1 && p[0] !== target && s!.nodes.find(n => n.name === target)?.state === 'standby';
     }, 20_000), `standby did not move dummy off ${target}\n${c.diagnostics()}`);
+    // A real failure: the Dummy's state file vanishes, its 2 s monitor reports it stopped.
+    const failedOn = placement(await c.status('n3'), 'dummy')[0]!;
+    await rm(path.join(c.runDir(failedOn), 'Dummy-dummy.state'));
+    assert.ok(await waitFor(async () => (await c.status('n1'))!.failcounts.some(f => f.resource === 'dummy' && f.node === failedOn && f.count >= 1), 15_000),
+      `the monitor failure was never counted\n${c.diagnostics()}`);
+    assert.ok(await waitFor(async () => placement(await c.status('n1'), 'dummy').length === 1, 15_000), 'dummy recovered');
+    const failedText = await c.cli(['status', ...ctl]);
+    assert.match(failedText.stdout, new RegExp(`dummy on ${failedOn}: fail-count=\\d+`));
     const cleanup = await c.cli(['cleanup', 'dummy', ...ctl]);
     assert.equal(cleanup.code, 0, cleanup.stderr);
+    assert.ok(await waitFor(async () => {
+      const ss = await Promise.all(c.names.map(n => c.status(n)));
+      return ss.every(s => s !== undefined && !s.failcounts.some(f => f.resource === 'dummy'));
+    }, 10_000), `cleanup did not clear the failure everywhere\n${c.diagnostics()}`);
     const unknown = await c.cli(['move', 'nope', 'n1', ...ctl]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^quorate move: resource "nope" is not configured\n$/);
