@@ -237,6 +237,11 @@ function internalOrders(ctx: Ctx, b: PRsc): void {
       for (const a of done('demote')) order(ctx, a, own(b, 'demoted'), { printedThen: true });
       order(ctx, own(b, 'promote'), own(clone, 'promote'), { printedFirst: true });
       order(ctx, own(b, 'demote'), own(clone, 'demote'), { printedFirst: true });
+      // The bundle's own role pseudo actions: demote before anything else, start/stop before promote.
+      order(ctx, own(b, 'demote'), own(b, 'demoted'), { runnableLeft: true });
+      for (const t of ['promote', 'start', 'stop']) order(ctx, own(b, 'demoted'), own(b, t), {});
+      order(ctx, own(b, 'stopped'), own(b, 'promote'), {});
+      order(ctx, own(b, 'running'), own(b, 'promote'), { runnableLeft: true });
     }
   }
 }

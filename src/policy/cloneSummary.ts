@@ -67,7 +67,8 @@ export function cloneInstanceLines(r: PRsc, inGraph: (a: Act) => boolean): strin
   const promote = find(r, 'promote', next);
   const demote = find(r, 'demote', next);
   const role = roleNow(r), nextRole = roleNext(r);
-  const failed = r.u.failed;
+  // Recovered by demotion only (on-fail=demote): a restart then is not a recovery.
+  const failed = r.u.failed && !r.u.recoverByDemote;
   void inGraph;
   const stopReason = r.reason ?? 'node availability';
   if (role === nextRole) {

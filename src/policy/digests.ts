@@ -208,6 +208,7 @@ export function scheduleDefinitionChanges(ctx: Ctx): ScheduledChange[] {
     let action: Act | undefined;
     if (c.op.interval > 0 && c.check.outcome !== 'restart') {
       action = rscAction(ctx, r, c.op.operation, c.op.interval, c.node, { optional: true });
+      RESCHEDULED.add(action);
     } else if (c.op.interval > 0 || c.check.outcome === 'restart' || c.op.opRestartDigest === undefined) {
       // Created now (Pacemaker's action ids follow creation order), required once settled.
       action = rscAction(ctx, r, 'start', 0, c.node, { optional: true });
@@ -238,7 +239,7 @@ export function settleDefinitionChanges(ctx: Ctx, changes: readonly ScheduledCha
     const a = c.action, r = c.rsc;
     if (!a) continue;
     if (r.assigned === c.node) {
-      if (a.task === 'start' || a.task === 'monitor') requireChanged(a);
+      if (a.task === 'start' || (a.task === 'monitor' && roleFits(r, c.op.interval))) requireChanged(a);
       if (a.task === 'reload-agent') {
         for (const m of r.actions) if (m.task === 'monitor' && m.intervalMs > 0 && m.node === c.node) order(ctx, a, m, { impliesThen: true, runnableLeft: true });
       }
@@ -253,10 +254,32 @@ export function settleDefinitionChanges(ctx: Ctx, changes: readonly ScheduledCha
   }
 }
 
+/** Recurring ops issued again because their definition changed (Pacemaker's pe_action_reschedule). */
+const RESCHEDULED = new WeakSet<Act>();
+
+/** Was this recurring action issued again for a definition change? */
+export function isRescheduled(a: Act): boolean {
+  return RESCHEDULED.has(a);
+}
+
+/**
+ * Does the configured role of a changed recurring monitor fit the role the resource
+ * will have? One for another role is left alone (neither issued again nor cancelled).
+ */
+function roleFits(r: PRsc, intervalMs: number): boolean {
+  const op = r.u.ops.find((o) => o.name === 'monitor' && intervalOf(o) === intervalMs);
+  const role = op?.role;
+  const promoted = r.nextRole === 'Promoted';
+  if (role === undefined || role === '') return !promoted;
+  if (/^(promoted|master)$/i.test(role)) return promoted;
+  if (/^(unpromoted|slave)$/i.test(role)) return !promoted;
+  return true;
+}
+
 function requireChanged(a: Act): void {
+  if (a.task === 'start') a.reason ??= 'resource definition change';
   if (!a.optional) return;
   a.optional = false;
-  if (a.task === 'start') a.reason ??= 'resource definition change';
 }
 
 /** After propagation: a reload is pointless where the resource is stopped anyway (pe_order_then_cancels_first). */

@@ -94,7 +94,7 @@ export function failedStopWalker(ctx: Ctx): { visit: (p: PRsc, node: string) => 
 
 /** The early stop of a failed resource on one node, if unpacking that node's history creates one. */
 export function failedStopOn(ctx: Ctx, r: PRsc, n: string): void {
-  if (!r.u.failed || !r.managed || !r.u.runningOn.includes(n)) return;
+  if (!r.u.failed || r.u.recoverByDemote || !r.managed || !r.u.runningOn.includes(n)) return;
   if (r.u.runningOn.length > 1 && r.u.meta['multiple-active'] === 'stop_unexpected') return;
   if (ctx.nodes.get(n)?.u.unclean) return;
   // Unpacking stops a failed resource only where that node's own history failed

@@ -120,7 +120,7 @@ function createActions(ctx: Ctx, r: PRsc): void {
     if (next === null) {
       stopNodes = [c];
       if (!r.reason) r.reason = 'node availability';
-    } else if (next !== c || r.u.failed) {
+    } else if (next !== c || (r.u.failed && !r.u.recoverByDemote)) {
       stopNodes = [c];
       startRequired = true;
     } else if (r.u.pendingTask === 'start') {

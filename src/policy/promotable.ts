@@ -16,6 +16,7 @@ import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, s
 import { requirePromotionTickets } from './tickets.js';
 import { isActiveRecurring } from './activeOps.js';
 import { hasInfluence } from './influence.js';
+import { isRescheduled } from './digests.js';
 import { stripInstance } from '../cib/unpack/tree.js';
 
 /** Priority and sort index of instances during role assignment. */
@@ -334,16 +335,18 @@ function roleActions(ctx: Ctx, p: PRsc): void {
   const start = p.actions.find((a) => a.task === 'start' && !a.probe);
   const moving = cur !== undefined && (next !== cur || (stop !== undefined && !stop.optional));
   let demote: Act | undefined;
+  // on-fail=demote: a failed promoted instance is demoted (and promoted again if it is chosen).
+  const demoteFailed = curRole === 'Promoted' && p.u.failed && p.u.recoverByDemote === true;
   // Unmanaged instances keep their role; only their monitors are scheduled.
   if (curRole === 'Promoted' && cur !== undefined && p.managed) {
     // On a node about to be fenced the demote is implied (a pseudo action), like the stop.
     const unclean = ctx.nodes.get(cur)?.u.unclean ?? false;
-    demote = rscAction(ctx, p, 'demote', 0, unclean ? undefined : cur, { optional: nextRole === 'Promoted' && !moving, pseudo: unclean });
+    demote = rscAction(ctx, p, 'demote', 0, unclean ? undefined : cur, { optional: nextRole === 'Promoted' && !moving && !demoteFailed, pseudo: unclean });
     if (stop) order(ctx, demote, stop, { impliesFirst: true });
   }
   let promote: Act | undefined;
   if (nextRole === 'Promoted' && next !== null && p.managed) {
-    promote = rscAction(ctx, p, 'promote', 0, next, { optional: curRole === 'Promoted' && !moving });
+    promote = rscAction(ctx, p, 'promote', 0, next, { optional: curRole === 'Promoted' && !moving && !demoteFailed });
     if (start) order(ctx, start, promote, { runnableLeft: true });
     if (demote) order(ctx, demote, promote, {});
   }
@@ -367,7 +370,7 @@ function roleActions(ctx: Ctx, p: PRsc): void {
     }
     if (next !== null && role === nextRole) {
       const known = cur === next && activeRecurring(p, next, interval);
-      const optional = known && (start?.optional ?? true) && (role !== 'Promoted' || (promote?.optional ?? true));
+      const optional = known && (start?.optional ?? true);
       const mon = rscAction(ctx, p, 'monitor', interval, next, { optional });
       if (role === 'Promoted') mon.attrs['CRM_meta_op_target_rc'] = '8';
       // An unmanaged instance is watched where it is, whatever its (unrunnable) start.
@@ -376,6 +379,8 @@ function roleActions(ctx: Ctx, p: PRsc): void {
       else if (curRole === 'Promoted' && demote) order(ctx, demote, mon, { runnableLeft: true });
     } else if (cur !== undefined && role !== nextRole && activeRecurring(p, cur, interval) && !(moving && next !== cur)) {
       if (nextRole === 'Stopped') continue;
+      // One issued again for a definition change is not known to run: nothing to cancel.
+      if (p.actions.some((a) => a.task === 'monitor' && a.intervalMs === interval && a.node === cur && isRescheduled(a))) continue;
       const cancel = rscAction(ctx, p, 'cancel', interval, cur, { optional: false });
       cancel.graphKey = `${p.id}_monitor_${interval}`;
       cancel.attrs['CRM_meta_operation'] = 'monitor';

@@ -392,8 +392,9 @@ export function fenceGuests(ctx: Ctx): void {
           if (active && a.node === n.name && (a.task === 'stop' || a.task === 'demote') && a.kind === 'rsc_op') {
             implyByFencing(a);
             // A bundled instance's implied stop shows its bundle's stop as input instead (bundle.ts).
+            // (Its implied demote waits for the bundle's demote only: no stop before it.)
             const bundleStop = bundleStopBefore(r);
-            if (bundleStop) order(ctx, bundleStop, a, {});
+            if (bundleStop && a.task === 'stop') order(ctx, bundleStop, a, {});
             order(ctx, fence, a, bundleStop ? { impliesThen: true, noGraph: true } : { impliesThen: true });
             // The collective's stop follows the fencing too.
             if (a.task === 'stop' && top !== r) order(ctx, fence, top.actions.find((x) => x.task === 'stop' && x.kind === 'pseudo_event'), {});

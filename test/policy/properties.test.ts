@@ -21,8 +21,6 @@ import { CASES_DIR, loadCases, type CaseRow } from './cases.js';
  */
 const KNOWN_NOT_CONVERGING: readonly string[] = [
   'promoted-move',
-  'on_fail_demote2',
-  'on_fail_demote3',
   'container-3',
 ];
 

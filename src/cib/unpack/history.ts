@@ -87,10 +87,13 @@ export interface FailPolicy {
 /** on-fail for a task of a resource (configured op, op_defaults, Pacemaker defaults). */
 export function onFailFor(rsc: UnpackedResource, task: string, intMs: number, pol: FailPolicy): OnFail {
   let v: string | undefined;
+  let role: string | undefined;
   for (const o of rsc.ops) {
-    if (o.name === task && intervalOrZero(o.interval) === intMs && o.onFail) { v = o.onFail; break; }
+    if (o.name === task && intervalOrZero(o.interval) === intMs && o.onFail) { v = o.onFail; role = o.role; break; }
   }
   v ??= pol.opDefaults['on-fail'];
+  // on-fail=demote applies only to promotes and Promoted-role recurring monitors; elsewhere the default.
+  if (v === 'demote' && task !== 'promote' && !(task === 'monitor' && intMs > 0 && /^(promoted|master)$/i.test(role ?? ''))) v = undefined;
   let r: OnFail;
   const known = ['ignore', 'block', 'stop', 'standby', 'fence', 'demote', 'restart-container', 'restart'];
   if (v !== undefined && known.includes(v)) r = v as OnFail;

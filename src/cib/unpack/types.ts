@@ -186,6 +186,11 @@ export interface UnpackedResource {
   readonly history: Record<string, NodeHistory>;
   /** A failure was found in the history and is not cleared. */
   failed: boolean;
+  /**
+   * Failed, but recovered by demoting only (every failure that marked it failed had
+   * on-fail=demote or block): no stop/start, a promoted instance is demoted in place.
+   */
+  recoverByDemote?: boolean;
   /** is-managed (false when unmanaged, maintenance, or blocked by a failed stop). */
   managed: boolean;
   /** Present in status but not in configuration. */

@@ -430,6 +430,7 @@ function addRunning(rsc: UnpackedResource, node: string, nodeOnline = true): voi
 
 function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role: UnpackedResource['role'], onFailIn: string): void {
   let onFail = onFailIn;
+  const failedBefore = rsc.failed;
   if (role !== 'Unknown') {
     let it: UnpackedResource | undefined = rsc;
     while (it) {
@@ -482,6 +483,11 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
     }
   } else if (ROLE_ORDER[role] > ROLE_ORDER[rsc.role]) {
     rsc.role = role;
+  }
+  // on-fail=demote (and block) mark the resource failed without asking for a stop;
+  // any other failure (now or before) means a full recovery.
+  if (rsc.failed && (!failedBefore || onFail !== 'ignore')) {
+    rsc.recoverByDemote = (onFail === 'demote' || onFail === 'block') && (!failedBefore || rsc.recoverByDemote === true);
   }
 }
 
