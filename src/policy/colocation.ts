@@ -108,6 +108,22 @@ function colocateSets(
   for (const d of deps) for (const p of prims) pair(d, p, set1.role, set2.role, score);
 }
 
+/**
+ * The group's mandatory colocations, for a later member of a colocated group
+ * after an unmanaged member. They normally reach later members through the
+ * chain of internal colocations, which an unmanaged member (it stays where it
+ * is whatever its scores) breaks: so those members get them directly.
+ */
+export function groupMandatoryColocs(r: PRsc): Coloc[] {
+  const g = r.parent;
+  const first = g?.children[0];
+  if (g?.variant !== 'group' || !first || first === r) return [];
+  if (/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true')) return [];
+  const earlier = g.children.slice(0, g.children.indexOf(r));
+  if (!earlier.some((m) => !m.managed)) return [];
+  return first.withPrimaries.filter((c) => c.configuredDependent === g && c.score >= INFINITY);
+}
+
 /** Applies an assigned primary's placement to a dependent's scores. */
 export function applyColocScore(ctx: Ctx, dependent: PRsc, primary: PRsc, c: Coloc): void {
   // A primary still being placed (a colocation loop) cannot constrain anything yet.
@@ -162,10 +178,11 @@ function addMatching(ctx: Ctx, nodes: Map<string, number>, r: PRsc, attr: string
 
 /**
  * Folds a dependent's (and, recursively, its dependents') node preferences into
- * `nodes`, scaled by `factor`; rolls back when that would leave nowhere to run.
+ * `nodes`, scaled by `factor`; rolls back when that would leave nowhere to run
+ * (always in the recursion; at the top only if `rollback`).
  */
 export function addColocatedScores(
-  ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number, forward = false,
+  ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number, forward = false, rollback = true,
 ): Map<string, number> {
   if (r.merging) return nodes;
   r.merging = true;
@@ -177,7 +194,7 @@ export function addColocatedScores(
       if (!forward && !hasInfluence(c)) continue;
       work = addColocatedScores(ctx, forward ? c.primary : c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY, forward);
     }
-  } else {
+  } else if (rollback) {
     work = nodes;
   }
   r.merging = false;
