@@ -108,6 +108,22 @@ function colocateSets(
   for (const d of deps) for (const p of prims) pair(d, p, set1.role, set2.role, score);
 }
 
+/**
+ * The group's mandatory colocations, for a later member of a colocated group
+ * after an unmanaged member. They normally reach later members through the
+ * chain of internal colocations, which an unmanaged member (it stays where it
+ * is whatever its scores) breaks: so those members get them directly.
+ */
+export function groupMandatoryColocs(r: PRsc): Coloc[] {
+  const g = r.parent;
+  const first = g?.children[0];
+  if (g?.variant !== 'group' || !first || first === r) return [];
+  if (/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true')) return [];
+  const earlier = g.children.slice(0, g.children.indexOf(r));
+  if (!earlier.some((m) => !m.managed)) return [];
+  return first.withPrimaries.filter((c) => c.configuredDependent === g && c.score >= INFINITY);
+}
+
 /** Applies an assigned primary's placement to a dependent's scores. */
 export function applyColocScore(ctx: Ctx, dependent: PRsc, primary: PRsc, c: Coloc): void {
   // A primary still being placed (a colocation loop) cannot constrain anything yet.

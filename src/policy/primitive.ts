@@ -4,7 +4,7 @@
  * @module
  */
 import { INFINITY, nodeAvailable, type Act, type Ctx, type PolicyVariant, type PRsc } from './model.js';
-import { addColocatedScores, applyColocScore } from './colocation.js';
+import { addColocatedScores, applyColocScore, groupMandatoryColocs } from './colocation.js';
 import { finalizeAssignment, showScores, sortNodes } from './assign.js';
 import { findOp, order, rscAction } from './actions.js';
 import { banInsufficientCapacity } from './utilization.js';
@@ -68,6 +68,7 @@ function assign(ctx: Ctx, r: PRsc, prefer?: string): string | null {
     VARIANTS_REF.table![c.primary.variant].assign(ctx, c.primary);
     applyColocScore(ctx, r, c.primary, c);
   }
+  for (const c of groupMandatoryColocs(r)) applyColocScore(ctx, r, c.primary, c);
   for (const c of [...r.withDependents]) {
     if (!c.influence) continue;
     r.allowed = addColocatedScores(ctx, c.dependent, r.allowed, c.nodeAttribute, c.score / INFINITY);
