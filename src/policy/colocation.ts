@@ -178,10 +178,11 @@ function addMatching(ctx: Ctx, nodes: Map<string, number>, r: PRsc, attr: string
 
 /**
  * Folds a dependent's (and, recursively, its dependents') node preferences into
- * `nodes`, scaled by `factor`; rolls back when that would leave nowhere to run.
+ * `nodes`, scaled by `factor`; rolls back when that would leave nowhere to run
+ * (always in the recursion; at the top only if `rollback`).
  */
 export function addColocatedScores(
-  ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number, forward = false,
+  ctx: Ctx, r: PRsc, nodes: Map<string, number>, attr: string, factor: number, forward = false, rollback = true,
 ): Map<string, number> {
   if (r.merging) return nodes;
   r.merging = true;
@@ -193,7 +194,7 @@ export function addColocatedScores(
       if (!forward && !c.influence) continue;
       work = addColocatedScores(ctx, forward ? c.primary : c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY, forward);
     }
-  } else {
+  } else if (rollback) {
     work = nodes;
   }
   r.merging = false;

@@ -228,7 +228,8 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
   let merged = weights;
   for (const c of clone.withPrimaries) {
     if (c.dependentRole !== 'Promoted') continue;
-    merged = addColocatedScores(ctx, c.primary, merged, c.nodeAttribute, c.score / INFINITY, true);
+    // A mandatory colocation's scores stay even when they leave nowhere to promote.
+    merged = addColocatedScores(ctx, c.primary, merged, c.nodeAttribute, c.score / INFINITY, true, c.score < INFINITY);
   }
   for (const c of clone.withDependents) {
     if (!c.influence || c.primaryRole !== 'Promoted') continue;

@@ -27,3 +27,13 @@ test('without quorum a promoted instance on an unclean node gets no demote or de
   assert.ok(r.scoresText?.includes('pgsql:2 promotion score on srv03: 105'));
   expectCase('bug-cl-5212');
 });
+
+test('a promoted-role colocation with a stopped group bans promotion everywhere', () => {
+  const row = loadCases().find((c) => c.name === 'promoted-promotion-constraint')!;
+  const r = runCase(row);
+  assert.ok(r.scoresText?.includes('s0:0 promotion score on hex-14: -INFINITY'));
+  assert.match(r.summaryText ?? '', /Demote\s+s0:0\s+\( Promoted -> Unpromoted hex-14 \)/);
+  expectCase('promoted-promotion-constraint');
+  const other = runCase(loadCases().find((c) => c.name === 'coloc-clone-stays-active')!);
+  assert.ok(other.summary && other.graph, 'coloc-clone-stays-active: summary and graph match');
+});
