@@ -11,6 +11,7 @@ import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } fr
 import { showScores } from './assign.js';
 import { addColocation } from './colocation.js';
 import { VARIANTS } from './variants.js';
+import { hasInfluence, isCritical } from './influence.js';
 
 /** Per-clone working data (kept beside PRsc so the shared model stays small). */
 export interface CloneData {
@@ -147,7 +148,7 @@ function appendParentColocations(clone: PRsc, inst: PRsc, all: boolean): void {
   for (const c of clone.withPrimaries) if (all || c.score < 0 || c.score === INFINITY) cons.push(c);
   first.withPrimaries.unshift(...cons.reverse());
   const deps: Coloc[] = [];
-  for (const c of clone.withDependents) if (c.influence && (all || c.score < 0)) deps.push(c);
+  for (const c of clone.withDependents) if (hasInfluence(c, inst) && (all || c.score < 0)) deps.push(c);
   last.withDependents.unshift(...deps.reverse());
 }
 
@@ -240,7 +241,7 @@ function groupInstanceColocations(ctx: Ctx, clone: PRsc): void {
     if (/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true')) continue;
     for (let i = 1; i < g.children.length; i++) {
       if (g.children[i]!.withPrimaries.some((c) => c.primary === g.children[i - 1])) continue;
-      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: true });
+      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: isCritical(g.children[i]!) });
     }
   }
 }
@@ -253,7 +254,7 @@ export function assignClone(ctx: Ctx, clone: PRsc, beforeDistribute?: (ctx: Ctx,
   clone.assigning = true;
   for (const c of [...clone.withPrimaries]) VARIANTS[c.primary.variant].assign(ctx, c.primary);
   for (const c of [...clone.withDependents]) {
-    if (!c.influence) continue;
+    if (!hasInfluence(c)) continue;
     clone.allowed = mergePositive(ctx, c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY);
   }
   showScores(ctx, 'pcmk__clone_allocate', clone, true);
@@ -325,7 +326,7 @@ export function mergePositive(ctx: Ctx, r: PRsc, nodes: Map<string, number>, att
   if (any) {
     const sign = factor < 0 ? -1 : 1;
     for (const c of r.withDependents) {
-      if (!c.influence) continue;
+      if (!hasInfluence(c)) continue;
       work = mergePositive(ctx, c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY);
     }
   } else work = nodes;
