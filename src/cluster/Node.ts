@@ -97,6 +97,8 @@ export class Node extends EventEmitter<ClusterEvents> {
   private transitionSeq = 0;
   private quorate: boolean | undefined;
   private running = false;
+  /** When this incarnation started (fence records of this node after it mean it was fenced while running). */
+  private startedAt = 0;
   private readonly opts: NodeOptions;
   private readonly onView = (v: MembershipView): void => this.handleView(v);
   private readonly onMessage = (m: MessageEvent): void => this.handleMessage(m);
@@ -134,6 +136,7 @@ export class Node extends EventEmitter<ClusterEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.startedAt = this.clock.now();
     this.transport.on('view', this.onView);
     this.transport.on('message', this.onMessage);
     await this.transport.start();
@@ -368,12 +371,23 @@ export class Node extends EventEmitter<ClusterEvents> {
     this.cibReplica = best!.cib;
     this.quorateVersion = best!.quorateVersion;
     const seen = new Set(this.fenceLog.map(fenceKey));
+    let fencedWhileAway: FenceHistoryEntry | undefined;
     for (const m of v.members) {
       for (const e of this.joins.get(m)!.fenceHistory) {
-        if (!seen.has(fenceKey(e))) { seen.add(fenceKey(e)); this.fenceLog.push(e); }
+        if (seen.has(fenceKey(e))) continue;
+        seen.add(fenceKey(e));
+        this.fenceLog.push(e);
+        if (e.target === this.name && e.state === 'success' && e.completedAt >= this.startedAt) fencedWhileAway = e;
       }
     }
     this.fenceLog.sort((a, b) => a.completedAt - b.completedAt);
+    if (fencedWhileAway && this.running) {
+      // Fenced while cut off (the notice never reached us): we hold no valid state and must
+      // not act on this view, least of all as its DC. pacemaker-controld exits the same way.
+      log('%s: the history of this view says we were fenced (%s by %s)', this.name, fencedWhileAway.action, fencedWhileAway.executioner);
+      this.opts.onFenced?.(fencedWhileAway.action);
+      return;
+    }
     this.isSynced = true;
     this.syncFencer();
     this.updateQuorum(v.members);

@@ -11,6 +11,7 @@ import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } fr
 import { showScores } from './assign.js';
 import { addColocation } from './colocation.js';
 import { VARIANTS } from './variants.js';
+import { hasInfluence, isCritical } from './influence.js';
 
 /** Per-clone working data (kept beside PRsc so the shared model stays small). */
 export interface CloneData {
@@ -147,7 +148,7 @@ function appendParentColocations(clone: PRsc, inst: PRsc, all: boolean): void {
   for (const c of clone.withPrimaries) if (all || c.score < 0 || c.score === INFINITY) cons.push(c);
   first.withPrimaries.unshift(...cons.reverse());
   const deps: Coloc[] = [];
-  for (const c of clone.withDependents) if (c.influence && (all || c.score < 0)) deps.push(c);
+  for (const c of clone.withDependents) if (hasInfluence(c, inst) && (all || c.score < 0)) deps.push(c);
   last.withDependents.unshift(...deps.reverse());
 }
 
@@ -240,7 +241,7 @@ function groupInstanceColocations(ctx: Ctx, clone: PRsc): void {
     if (/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true')) continue;
     for (let i = 1; i < g.children.length; i++) {
       if (g.children[i]!.withPrimaries.some((c) => c.primary === g.children[i - 1])) continue;
-      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: true });
+      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: isCritical(g.children[i]!) });
     }
   }
 }
@@ -253,7 +254,7 @@ export function assignClone(ctx: Ctx, clone: PRsc, beforeDistribute?: (ctx: Ctx,
   clone.assigning = true;
   for (const c of [...clone.withPrimaries]) VARIANTS[c.primary.variant].assign(ctx, c.primary);
   for (const c of [...clone.withDependents]) {
-    if (!c.influence) continue;
+    if (!hasInfluence(c)) continue;
     clone.allowed = mergePositive(ctx, c.dependent, clone.allowed, c.nodeAttribute, c.score / INFINITY);
   }
   showScores(ctx, 'pcmk__clone_allocate', clone, true);
@@ -316,7 +317,8 @@ export function mergePositive(ctx: Ctx, r: PRsc, nodes: Map<string, number>, att
     const next = addScore(weight, w);
     // Only positive: a preference that would make the node negative is dropped.
     // Only positive: a node the dependent knows and rejects keeps a token score of 1; nodes it does not know at all are left alone.
-    if (next < 0 && w > 0 && knows(r, attr, ctx.nodes.get(name)?.u.attributes[attr], ctx)) work.set(name, 1);
+    // The token is held as a marker (nothing merged later adds to it) and becomes 1 at the end.
+    if (next < 0 && w > 0 && knows(r, attr, ctx.nodes.get(name)?.u.attributes[attr], ctx)) work.set(name, TOKEN_MARK);
     else if (next < 0) continue;
     else work.set(name, next);
   }
@@ -325,10 +327,14 @@ export function mergePositive(ctx: Ctx, r: PRsc, nodes: Map<string, number>, att
   if (any) {
     const sign = factor < 0 ? -1 : 1;
     for (const c of r.withDependents) {
-      if (!c.influence) continue;
+      if (!hasInfluence(c)) continue;
       work = mergePositive(ctx, c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY);
     }
+    for (const [name, w] of work) if (w === TOKEN_MARK) work.set(name, 1);
   } else work = nodes;
   r.merging = false;
   return work;
 }
+
+/** Pacemaker's INFINITY_HACK: below -INFINITY, so additions leave it there. */
+const TOKEN_MARK = -INFINITY * 100;

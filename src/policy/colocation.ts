@@ -10,6 +10,7 @@ import { addScore, INFINITY, nodeAvailable, type Coloc, type Ctx, type PRsc } fr
 import { applyWithClone } from './clone.js';
 import { applyWithBundle } from './bundle.js';
 import { expandedConstraints } from './templates.js';
+import { hasInfluence, influenceFlag, isCritical } from './influence.js';
 
 function roleOf(s: string | undefined): Role | undefined {
   if (!s || s === 'Started') return undefined;
@@ -43,7 +44,7 @@ export function groupColocations(ctx: Ctx): void {
     if (g.variant !== 'group') continue;
     if (/^(false|no|off|0)$/i.test(g.u.meta['collocated'] ?? 'true')) continue;
     for (let i = 1; i < g.children.length; i++) {
-      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: true });
+      addColocation(ctx, { id: `${g.id}-internal`, dependent: g.children[i]!, primary: g.children[i - 1]!, score: INFINITY, influence: isCritical(g.children[i]!) });
     }
   }
 }
@@ -58,8 +59,7 @@ export function unpackColocations(ctx: Ctx): void {
       if (!d0 || !p0) return;
       const d = asDependent(d0), p = asPrimary(p0, sc);
       if (!d || !p) return;
-      const critical = d0.u.meta['critical'];
-      const influence = c.influence ?? !(critical !== undefined && /^(false|no|off|0)$/i.test(critical));
+      const influence = influenceFlag(c.influence, d0);
       const dr = roleOf(depRole), pr = roleOf(primRole);
       addColocation(ctx, {
         id: c.id, dependent: d, primary: p, score: sc, influence, configuredDependent: d0, configuredPrimary: p0,
@@ -191,7 +191,7 @@ export function addColocatedScores(
   if (anyAvailable(ctx, work)) {
     const sign = factor < 0 ? -1 : 1;
     for (const c of forward ? r.withPrimaries : r.withDependents) {
-      if (!forward && !c.influence) continue;
+      if (!forward && !hasInfluence(c)) continue;
       work = addColocatedScores(ctx, forward ? mergeTarget(c) : c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY, forward);
     }
   } else if (rollback) {

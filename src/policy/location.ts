@@ -61,13 +61,16 @@ function targets(ctx: Ctx, c: LocationConstraint): PRsc[] {
     return r ? [r] : [];
   }
   if (c.rscPattern) {
+    // A leading '!' selects the resources the pattern does not match; either way only
+    // top-level resources are candidates (members follow their group or clone).
+    const invert = c.rscPattern.startsWith('!');
     let re: RegExp;
     try {
-      re = new RegExp(c.rscPattern);
+      re = new RegExp(invert ? c.rscPattern.slice(1) : c.rscPattern);
     } catch {
       return [];
     }
-    return [...ctx.byId.values()].filter((r) => re.test(r.id));
+    return ctx.top.filter((r) => re.test(r.id) !== invert);
   }
   return c.sets.flatMap((s) => s.resources.map((id) => ctx.byId.get(id)).filter((r): r is PRsc => !!r));
 }
@@ -96,7 +99,7 @@ function ruleScore(rule: Rule, n: PNode): number {
 
 /** rsc-pattern submatches (`%0`..`%9` in rule attribute names) of a resource id. */
 function patternMatches(c: LocationConstraint, id: string): string[] | undefined {
-  if (!c.rscPattern) return undefined;
+  if (!c.rscPattern || c.rscPattern.startsWith('!')) return undefined;
   try {
     const m = new RegExp(c.rscPattern).exec(id);
     return m ? [...m].map((x) => x ?? '') : undefined;

@@ -14,6 +14,7 @@ import { isActiveRecurring } from './activeOps.js';
 import { haveStonithResource } from './fencing.js';
 import { createDanglingStops } from './migration.js';
 import { createUnmanagedMonitors } from './monitors.js';
+import { hasInfluence } from './influence.js';
 
 function chooseNode(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   // Utilization: nodes without room are banned; with no room anywhere, the emptiest is preferred.
@@ -70,7 +71,7 @@ function assign(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   }
   for (const c of groupMandatoryColocs(r)) applyColocScore(ctx, r, c.primary, c);
   for (const c of [...r.withDependents]) {
-    if (!c.influence) continue;
+    if (!hasInfluence(c)) continue;
     r.allowed = addColocatedScores(ctx, c.dependent, r.allowed, c.nodeAttribute, c.score / INFINITY);
   }
   if (r.nextRole === 'Stopped') for (const n of r.allowed.keys()) r.allowed.set(n, -INFINITY);

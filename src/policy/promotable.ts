@@ -16,6 +16,7 @@ import { intervalOrZero } from '../cib/values.js';
 import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, setInstancePriority } from './cloneAssign.js';
 import { requirePromotionTickets } from './tickets.js';
 import { isActiveRecurring } from './activeOps.js';
+import { hasInfluence } from './influence.js';
 import { isRescheduled } from './digests.js';
 import { stripInstance } from '../cib/unpack/tree.js';
 
@@ -237,7 +238,7 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
     merged = addColocatedScores(ctx, c.primary, merged, c.nodeAttribute, c.score / INFINITY, true, c.score < INFINITY);
   }
   for (const c of clone.withDependents) {
-    if (!c.influence || c.primaryRole !== 'Promoted') continue;
+    if (!hasInfluence(c) || c.primaryRole !== 'Promoted') continue;
     merged = mergePositive(ctx, c.dependent, merged, c.nodeAttribute, c.score / INFINITY);
   }
   // Ban promotion everywhere if a Promoted-role ticket is missing.

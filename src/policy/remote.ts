@@ -6,7 +6,7 @@
  * @module
  */
 import { INFINITY, primitivesOf, type Act, type Ctx, type OrderFlags, type PNode, type PRsc } from './model.js';
-import { order } from './actions.js';
+import { order, rscAction } from './actions.js';
 import { VARIANTS } from './variants.js';
 import { addColocation } from './colocation.js';
 import { canFence } from './fencing.js';
@@ -318,7 +318,14 @@ export function applyContainerPlacement(ctx: Ctx): void {
 function orderContainers(ctx: Ctx): void {
   for (const l of containerLinks(ctx)) {
     if (l.kind === 'on-remote') continue;
-    for (const cs of startsOf(l.container)) for (const rs of startsOf(l.rsc)) order(ctx, cs, rs, { impliesThen: true, runnableLeft: true });
+    let containerStarts = startsOf(l.container);
+    if (containerStarts.length === 0 && l.container.variant === 'primitive' && l.container.assigned === null && startsOf(l.rsc).length > 0) {
+      // A container placed nowhere: Pacemaker creates its start (no node, so unrunnable) for the ordering.
+      const ph = rscAction(ctx, l.container, 'start', 0, undefined, { optional: true });
+      ph.runnable = false;
+      containerStarts = [ph];
+    }
+    for (const cs of containerStarts) for (const rs of startsOf(l.rsc)) order(ctx, cs, rs, { impliesThen: true, runnableLeft: true });
     for (const rs of stopsOf(l.rsc)) {
       for (const cs of stopsOf(l.container)) {
         order(ctx, rs, cs, { impliesFirst: true });

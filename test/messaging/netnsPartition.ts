@@ -22,17 +22,31 @@ export const NETNS_SKIP: string | false = process.getuid?.() !== 0 ? 'needs root
 // The node-side veth end; the fixture refuses to run if any other interface exists.
 const IFACE = 'qv0';
 
-export async function partitionAndHeal(kind: 'tcp' | 'udp', timers: Record<string, number>, subnet: number, log: (m: string) => void, stream = true): Promise<void> {
+/** A private L2 segment: a bridge in its own namespace, one veth pair per node namespace (10.231.`subnet`.i on `qv0`). */
+export interface Bridge {
+  readonly nodeNs: readonly string[];
+  readonly addrs: readonly string[];
+  /** Pulls node i's cable (0-based): the bridge end of its veth pair goes down. */
+  cut(i: number): void;
+  /** Plugs it back. */
+  heal(i: number): void;
+  /** Deletes the namespaces (their veth ends and the bridge go with them). */
+  destroy(): void;
+}
+
+/** Builds a {@link Bridge} of `n` node namespaces named qr-n<i>-<tag>. */
+export function makeBridge(n: number, tag: string, subnet: number): Bridge {
   const ip = IP!;
-  const tag = `${kind[0]}${process.pid % 100000}`;
-  const brNs = `qr-br-${tag}`;
-  const nodeNs = [1, 2, 3].map(i => `qr-n${i}-${tag}`);
   const run = (...args: string[]): void => {
     execFileSync(ip, args, { stdio: 'pipe' });
   };
-  const procs: NodeProc[] = [];
+  const brNs = `qr-br-${tag}`;
+  const nodeNs = Array.from({ length: n }, (_, i) => `qr-n${i + 1}-${tag}`);
+  const addrs = nodeNs.map((_, i) => `10.231.${subnet}.${i + 1}`);
+  const destroy = (): void => {
+    for (const ns of [...nodeNs, brNs]) spawnSync(ip, ['netns', 'del', ns], { stdio: 'pipe' });
+  };
   try {
-    // A private L2 segment: a bridge in its own namespace, one veth pair per node namespace.
     run('netns', 'add', brNs);
     run('-n', brNs, 'link', 'set', 'lo', 'up');
     run('-n', brNs, 'link', 'add', 'br0', 'type', 'bridge');
@@ -43,9 +57,26 @@ export async function partitionAndHeal(kind: 'tcp' | 'udp', timers: Record<strin
       run('-n', brNs, 'link', 'add', `v${i + 1}`, 'type', 'veth', 'peer', 'name', IFACE, 'netns', ns);
       run('-n', brNs, 'link', 'set', `v${i + 1}`, 'master', 'br0');
       run('-n', brNs, 'link', 'set', `v${i + 1}`, 'up');
-      run('-n', ns, 'addr', 'add', `10.231.${subnet}.${i + 1}/24`, 'dev', IFACE);
+      run('-n', ns, 'addr', 'add', `${addrs[i]}/24`, 'dev', IFACE);
       run('-n', ns, 'link', 'set', IFACE, 'up');
     });
+  } catch (e) {
+    destroy();
+    throw e;
+  }
+  return {
+    nodeNs, addrs, destroy,
+    cut: i => run('-n', brNs, 'link', 'set', `v${i + 1}`, 'down'),
+    heal: i => run('-n', brNs, 'link', 'set', `v${i + 1}`, 'up'),
+  };
+}
+
+export async function partitionAndHeal(kind: 'tcp' | 'udp', timers: Record<string, number>, subnet: number, log: (m: string) => void, stream = true): Promise<void> {
+  const ip = IP!;
+  const procs: NodeProc[] = [];
+  const br = makeBridge(3, `${kind[0]}${process.pid % 100000}`, subnet);
+  const nodeNs = br.nodeNs;
+  try {
     const nodes = [1, 2, 3].map(id => ({ id, name: `n${id}`, host: `10.231.${subnet}.${id}`, port: 5405 }));
     const key = randomBytes(32).toString('hex');
     for (const [i, ns] of nodeNs.entries()) procs.push(startNode(i + 1, nodes, key, timers, [ip, 'netns', 'exec', ns], [IFACE], kind));
@@ -55,7 +86,7 @@ export async function partitionAndHeal(kind: 'tcp' | 'udp', timers: Record<strin
     const whole = procs[0]!.view()!;
 
     // Cut n3's cable.
-    run('-n', brNs, 'link', 'set', 'v3', 'down');
+    br.cut(2);
     const split = await waitFor(() => agreed(procs.slice(0, 2), ['n1', 'n2']) && agreed([procs[2]!], ['n3']), 10_000);
     assert.ok(split, `partitioned: majority ${JSON.stringify(procs[0]!.view())}, isolated ${JSON.stringify(procs[2]!.view())}\n${errs()}`);
     const majority = procs[0]!.view()!;
@@ -63,7 +94,7 @@ export async function partitionAndHeal(kind: 'tcp' | 'udp', timers: Record<strin
     assert.ok(majority.seq > whole.seq && alone.seq > whole.seq, 'both sides installed new rings');
 
     // Heal it.
-    run('-n', brNs, 'link', 'set', 'v3', 'up');
+    br.heal(2);
     assert.ok(await waitFor(() => agreed(procs, ['n1', 'n2', 'n3']), 15_000), `merged into one view\n${errs()}`);
     const merged = procs[0]!.view()!;
     assert.ok(merged.seq > majority.seq && merged.seq > alone.seq, `a new ring id after the merge: ${JSON.stringify({ whole, majority, alone, merged })}`);
@@ -87,7 +118,6 @@ export async function partitionAndHeal(kind: 'tcp' | 'udp', timers: Record<strin
     assert.ok(agreed(procs, ['n1', 'n2', 'n3']) && procs[0]!.view()!.seq === merged.seq, 'no view change while streaming');
   } finally {
     await Promise.all(procs.map(p => p.close()));
-    // Deleting a namespace deletes its veth ends (and with them their peers) and the bridge.
-    for (const ns of [...nodeNs, brNs]) spawnSync(ip, ['netns', 'del', ns], { stdio: 'pipe' });
+    br.destroy();
   }
 }

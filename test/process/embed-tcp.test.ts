@@ -36,7 +36,9 @@ test('Cluster.join with totemTcp: three embedded members on loopback form, run a
     assert.ok(r.ok, r.err ? r.val.message : '');
     assert.ok(await waitFor(() => services.nodesOf('svc').length === 1, 15_000), 'svc started once');
     const holder = services.nodesOf('svc')[0]!;
-    for (const m of members) assert.deepEqual(m.status('embedded').resources.find(x => x.id === 'svc')?.nodes, [holder], `${m.name} sees svc on ${holder}`);
+    // The start's result reaches every replica through the ring.
+    assert.ok(await waitFor(() => members.every(m => m.status('embedded').resources.find(x => x.id === 'svc')?.nodes.join() === holder), 10_000),
+      `every member sees svc on ${holder}: ${members.map(m => `${m.name}: ${m.status('embedded').resources.find(x => x.id === 'svc')?.nodes.join()}`).join('; ')}`);
 
     const gone = members.find(m => m.name === holder)!;
     // A clean leave: the DC moves svc away first, then the member stops.

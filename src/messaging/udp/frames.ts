@@ -21,6 +21,12 @@ export interface HbBeat {
   readonly highSeq: number;
   /** All-received-up-to in `ring`. */
   readonly aru: number;
+  /**
+   * The proposal the sender acknowledged last, when it is not `ring`: the
+   * sender delivers nothing until that view (or a later one) is installed,
+   * so the sequencer proposes again if no install comes.
+   */
+  readonly acked?: HbRing;
 }
 
 /** A sequencer proposes a new view. */
@@ -105,7 +111,8 @@ export function isHbFrame(v: unknown): v is HbFrame {
   const f = v as Record<string, unknown>;
   switch (f.t) {
     case 'hb':
-      return isInt(f.from) && (f.ring === null || isRing(f.ring)) && isInt(f.maxRingSeq) && isInt(f.highSeq) && isInt(f.aru);
+      return isInt(f.from) && (f.ring === null || isRing(f.ring)) && isInt(f.maxRingSeq) && isInt(f.highSeq) && isInt(f.aru)
+        && (f.acked === undefined || isRing(f.acked));
     case 'propose':
       return isInt(f.from) && isRing(f.ring) && isInts(f.members);
     case 'ack':

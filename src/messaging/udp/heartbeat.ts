@@ -21,6 +21,11 @@ import { isHbFrame, type HbFrame } from './frames.js';
 import { createHb, hbConfig, hbStep, type HbEvent, type HbOutput, type HbState } from './protocol.js';
 
 const log = logger('messaging:udp');
+/** Membership frames and stalls, for diagnosing view changes (`DEBUG=quorate:messaging:udp:*`). */
+const trace = logger('messaging:udp:trace');
+
+/** Time spent stepping events per event-loop turn before socket I/O and timers get their turn. */
+const TURN_MS = 10;
 
 /** Frame type of heartbeat-protocol frames in the frame codec. */
 export const UDP_FRAME_TYPE = 2;
@@ -83,6 +88,8 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
   private readonly mapper: DeliveryMapper;
   private queue: HbEvent[] = [];
   private stepping = false;
+  /** A drain is scheduled for the next event-loop turn. */
+  private drainLater = false;
 
   /** @internal use {@link udpHeartbeat} */
   constructor(private readonly opts: UdpHeartbeatOptions, private readonly codec: FrameCodec) {
@@ -184,11 +191,36 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
   }
 
   private input(ev: HbEvent): void {
-    this.queue.push(ev);
-    if (this.stepping) return;
+    // Our tick goes first: it sends our heartbeat, which must not wait behind
+    // a backlog. It names the peers whose frames it overtakes: they are alive.
+    if (ev.type === 'tick') {
+      const heard = new Set<number>();
+      for (const q of this.queue) if (q.type === 'frame') heard.add(q.from);
+      this.queue.unshift(heard.size > 0 ? { type: 'tick', heard: [...heard] } : ev);
+    } else this.queue.push(ev);
+    if (!this.stepping && !this.drainLater) this.drain();
+  }
+
+  /**
+   * Steps queued events for at most {@link TURN_MS} per event-loop turn.
+   * Listeners that broadcast on each delivery (a sequencer delivers its own
+   * messages at once) would otherwise keep this loop busy forever, or for
+   * long stretches on a loaded machine: no heartbeat sent or read, and every
+   * peer declares us dead.
+   */
+  private drain(): void {
     this.stepping = true;
+    const start = performance.now();
     try {
       while (this.running && this.queue.length > 0) {
+        if (performance.now() - start >= TURN_MS) {
+          this.drainLater = true;
+          setImmediate(() => {
+            this.drainLater = false;
+            if (!this.stepping) this.drain();
+          });
+          return;
+        }
         const [, outs] = hbStep(this.state!, this.queue.shift()!, this.clock.now());
         this.perform(outs);
       }
@@ -215,10 +247,15 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
           log('%s installs %o', this.node, this.current);
           this.emit('view', this.current);
           break;
-        case 'setTimer':
+        case 'setTimer': {
           this.tick?.cancel();
-          this.tick = this.clock.setTimeout(() => this.input({ type: 'tick' }), o.ms);
+          const due = this.clock.now() + o.ms;
+          this.tick = this.clock.setTimeout(() => {
+            if (trace.enabled) this.traceTick(due);
+            this.input({ type: 'tick' });
+          }, o.ms);
           break;
+        }
       }
     }
     const c = this.state?.counters;
@@ -228,11 +265,28 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
     }
   }
 
-  private transmit(to: number | 'all', frame: HbFrame): void {
+  private lastSummary = 0;
+  /** Late ticks, and once a second where the protocol stands. */
+  private traceTick(due: number): void {
+    const now = this.clock.now();
+    if (now - due > 100) trace('%s tick late by %d ms', this.node, now - due);
+    const s = this.state;
+    if (!s || now - this.lastSummary < 1000) return;
+    this.lastSummary = now;
+    const held = [...s.held].map(([k, v]) => `${k}:${v.size}`).join(' ');
+    const peers = [...s.peerRing].map(([k, v]) => `${k}:${v.ring ? `${v.ring.rep}/${v.ring.seq % 10000}` : '-'}@${v.aru}${v.acked ? `?${v.acked.rep}/${v.acked.seq % 10000}` : ''}`).join(' ');
+    trace('%s view %s flush=%s acked=%s cur aru=%d high=%d dlv=%d next=%d pending=%d unsent=%d held=[%s] peers=[%s] alive=[%s]',
+      this.node, s.installed ? `${s.installed.ring.rep}/${s.installed.ring.seq % 10000}:${s.installed.members.join(',')}` : '-', s.flush ? 'y' : 'n',
+      s.acked ? `${s.acked.rep}/${s.acked.seq % 10000}` : '-', s.cur?.aru ?? 0, s.cur?.highSeq ?? 0, s.cur?.delivered ?? 0, s.nextSeq,
+      s.pending.length, s.unsent.length, held, peers, [...s.lastHeard].map(([k, h]) => `${k}:${now - h.at}`).join(' '));
+  }
+
+  private transmit(to: number | 'all' | readonly number[], frame: HbFrame): void {
     const sock = this.socket;
     if (!sock) return;
+    if (trace.enabled && frame.t !== 'data' && frame.t !== 'submit' && frame.t !== 'hb') trace('%s -> %s %j', this.node, to, frame);
     // The envelope names the destination so multicast receivers can skip others' frames.
-    const body = { dst: to === 'all' ? 0 : to, f: frame } as unknown as JsonValue;
+    const body = { dst: typeof to === 'number' ? to : 0, f: frame } as unknown as JsonValue;
     const r = this.codec.encode({ type: UDP_FRAME_TYPE, sender: this.node, epoch: this.epoch, seq: this.frameSeq++, timestampMs: this.clock.now() }, body);
     if (r.err) {
       this.emitError(`cannot encode a ${frame.t} frame: ${r.val.message}`);
@@ -243,8 +297,10 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
     if (this.mode === 'multicast') targets.push({ host: this.opts.group ?? '239.192.0.1', port: this.opts.port ?? 5405 });
     else if (to === 'all') for (const n of this.opts.nodes) { if (n.id !== this.me.id) targets.push(n); }
     else {
-      const n = this.byId.get(to);
-      if (n) targets.push(n);
+      for (const id of typeof to === 'number' ? [to] : to) {
+        const n = this.byId.get(id);
+        if (n) targets.push(n);
+      }
     }
     for (const t of targets) {
       this.stats.framesSent++;
@@ -280,6 +336,7 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
       return;
     }
     if (env.dst !== 0 && env.dst !== this.me.id) return;
+    if (trace.enabled && env.f.t !== 'data' && env.f.t !== 'submit' && env.f.t !== 'hb') trace('%s <- %s %j', this.node, header.sender, env.f);
     this.input({ type: 'frame', from: sender.id, frame: env.f });
   }
 

@@ -3,7 +3,9 @@
  * `hbStep(state, event, now) -> [state, outputs]`.
  *
  * - Liveness: every member sends a heartbeat each interval; a peer not heard
- *   for `deadtimeMs` is dead.
+ *   for `deadtimeMs` is dead — counted in our own ticks too, so a process
+ *   that was not scheduled (its peers' datagrams still queued) declares no
+ *   one dead when it wakes up.
  * - Membership: the lowest live id is the sequencer. When its live set differs
  *   from the installed view it proposes a view (ring {rep: itself, seq}); every
  *   proposed member acknowledges with its old ring and all-received-up-to; the
@@ -11,6 +13,13 @@
  *   survivors and who holds it). Members fetch what they miss up to the cut
  *   from the holder, deliver exactly up to the cut, then install: survivors of
  *   one view deliver the same messages before the next (virtual synchrony).
+ * - A member that acknowledged a proposal delivers nothing more (and a
+ *   sequencer orders nothing more) until that view or a later one installs:
+ *   its ack reported what it holds, and the cut may be just that. Its
+ *   heartbeats name the proposal it waits on.
+ * - The sequencer proposes again when a member's heartbeats, well after an
+ *   install, still show another view or another proposal (it refused the
+ *   install, or installed a view of its own meanwhile): stable views merge.
  * - A flush never completes short of its cut. If the holder dies meanwhile,
  *   the sequencer proposes again without it; the new acks report what every
  *   survivor holds (members that already installed the interrupted view also
@@ -74,12 +83,16 @@ export interface HbState {
   readonly cfg: HbConfig;
   started: boolean;
   lastNakAt: number;
-  lastTickAt: number | undefined;
-  lastHeard: Map<number, number>;
-  /** Last ring each peer's heartbeat named, and its aru there. */
-  peerRing: Map<number, { ring: HbRing | null; aru: number; at: number }>;
+  /** Ticks so far: silence only counts while we were running. */
+  ticks: number;
+  /** When (time, and our tick count) each live peer was last heard. */
+  lastHeard: Map<number, { at: number; tick: number }>;
+  /** Last ring each peer's heartbeat named, its aru there, and the proposal it waits on. */
+  peerRing: Map<number, { ring: HbRing | null; aru: number; at: number; maxRingSeq: number; acked?: HbRing | undefined }>;
   maxRingSeq: number;
   installed: { ring: HbRing; members: number[] } | undefined;
+  /** When the installed view was installed. */
+  installedAt: number;
   cur: Log | undefined;
   old: Log | undefined;
   /** Logs of the views before the installed one (oldest first), kept to answer flush NAKs. */
@@ -93,6 +106,9 @@ export interface HbState {
   expected: Map<number, number>;
   /** Sequencer: submits that arrived ahead of a lost one, per sender. */
   held: Map<number, Map<number, HbSubmit>>;
+  /** Sequencer: senders of the messages ordered beyond the slowest member's aru (oldest first), and how many each has there. */
+  inFlight: { seq: number; from: number }[];
+  inFlightBy: Map<number, number>;
   /** Sender: messages not yet seen ordered. */
   pending: { id: number; payload: string; to?: number; sentAt: number }[];
   /** Messages broadcast before any view (or during a flush), not yet numbered. */
@@ -104,13 +120,14 @@ export interface HbState {
 /** Inputs of {@link hbStep}. */
 export type HbEvent =
   | { readonly type: 'start' }
-  | { readonly type: 'tick' }
+  /** `heard`: peers whose frames arrived before this tick but wait to be stepped after it (they are alive). */
+  | { readonly type: 'tick'; readonly heard?: readonly number[] }
   | { readonly type: 'frame'; readonly from: number; readonly frame: HbFrame }
   | { readonly type: 'broadcast'; readonly payload: string; readonly to?: number };
 
-/** Outputs of {@link hbStep}. `to: 'all'` means every configured peer. */
+/** Outputs of {@link hbStep}. `to: 'all'` means every configured peer; a list, each of those peers (one frame, encoded once). */
 export type HbOutput =
-  | { readonly type: 'send'; readonly to: number | 'all'; readonly frame: HbFrame }
+  | { readonly type: 'send'; readonly to: number | 'all' | readonly number[]; readonly frame: HbFrame }
   | { readonly type: 'deliver'; readonly msg: { ring: HbRing; seq: number; sender: number; payload: string; to?: number } }
   | { readonly type: 'view'; readonly ring: HbRing; readonly members: readonly number[] }
   | { readonly type: 'setTimer'; readonly name: 'tick'; readonly ms: number };
@@ -118,8 +135,8 @@ export type HbOutput =
 /** A fresh state; `initialRingSeq` keeps ring ids unique across restarts (e.g. the clock in ms). */
 export function createHb(cfg: HbConfig, initialRingSeq = 0): HbState {
   return {
-    cfg, started: false, lastNakAt: -Infinity, lastTickAt: undefined, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: initialRingSeq, installed: undefined, cur: undefined,
-    old: undefined, retired: [], flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), pending: [],
+    cfg, started: false, lastNakAt: -Infinity, ticks: 0, lastHeard: new Map(), peerRing: new Map(), maxRingSeq: initialRingSeq, installed: undefined, installedAt: 0, cur: undefined,
+    old: undefined, retired: [], flush: undefined, acked: undefined, proposal: undefined, nextSeq: 1, expected: new Map(), held: new Map(), inFlight: [], inFlightBy: new Map(), pending: [],
     unsent: [], nextId: 1,
     counters: { retransmits: 0, viewsInstalled: 0, deadPeers: 0, delivered: 0, proposals: 0 },
   };
@@ -142,7 +159,9 @@ class Ctx {
   }
   /** Sends to each listed member (ourselves included, locally). */
   sendMembers(members: readonly number[], frame: HbFrame): void {
-    for (const m of members) this.send(m, frame);
+    const peers = members.filter(m => m !== this.s.cfg.me);
+    if (peers.length > 0) this.out.push({ type: 'send', to: peers, frame });
+    if (peers.length < members.length) this.self.push(frame);
   }
 }
 
@@ -157,7 +176,7 @@ export function hbStep(s: HbState, ev: HbEvent, now: number): [HbState, HbOutput
       }
       break;
     case 'tick':
-      if (s.started) tick(c);
+      if (s.started) tick(c, ev.heard ?? []);
       break;
     case 'broadcast':
       s.unsent.push(ev.to !== undefined ? { payload: ev.payload, to: ev.to } : { payload: ev.payload });
@@ -171,32 +190,41 @@ export function hbStep(s: HbState, ev: HbEvent, now: number): [HbState, HbOutput
   return [s, c.out];
 }
 
-function live(s: HbState, now: number): number[] {
-  const l = [s.cfg.me];
-  for (const [p, at] of s.lastHeard) if (now - at < s.cfg.deadtimeMs) l.push(p);
-  return l.sort(asc);
+function live(s: HbState): number[] {
+  return [s.cfg.me, ...s.lastHeard.keys()].sort(asc);
 }
 
-function tick(c: Ctx): void {
+/**
+ * Whether we acknowledged a proposal that is neither installed nor being
+ * flushed: until its install (or a later one's) we deliver and order nothing,
+ * since its cut may be no more than what our ack reported.
+ */
+function awaiting(s: HbState): boolean {
+  return !!s.acked && !sameHbRing(s.acked, s.installed?.ring) && !sameHbRing(s.acked, s.flush?.ring);
+}
+
+function tick(c: Ctx, heard: readonly number[] = []): void {
   const s = c.s;
   const { cfg } = s;
   c.out.push({ type: 'setTimer', name: 'tick', ms: cfg.intervalMs });
+  s.ticks++;
+  for (const p of heard) if (p !== cfg.me && cfg.nodes.includes(p)) s.lastHeard.set(p, { at: c.now, tick: s.ticks });
+  const waitingOn = s.acked && !sameHbRing(s.acked, s.installed?.ring) ? { acked: s.acked } : {};
   c.send('all', {
     t: 'hb', from: cfg.me, ring: s.installed?.ring ?? null, maxRingSeq: s.maxRingSeq,
-    highSeq: s.cur?.highSeq ?? 0, aru: s.cur?.aru ?? 0,
+    highSeq: s.cur?.highSeq ?? 0, aru: s.cur?.aru ?? 0, ...waitingOn,
   });
-  // A tick that comes late means this process stalled: datagrams that arrived
-  // meanwhile are still queued, so silence proves nothing this time round.
-  const stalled = s.lastTickAt !== undefined && c.now - s.lastTickAt > 2 * cfg.intervalMs;
-  s.lastTickAt = c.now;
-  for (const [p, at] of s.lastHeard) {
-    if (stalled) break;
-    if (c.now - at >= cfg.deadtimeMs) {
+  // Dead after deadtime of silence spanning as many of our own ticks: when
+  // this process was not scheduled, its peers' datagrams are still queued
+  // and silence proves nothing (Corosync's pause detection).
+  const deadTicks = Math.ceil(cfg.deadtimeMs / cfg.intervalMs);
+  for (const [p, h] of s.lastHeard) {
+    if (c.now - h.at >= cfg.deadtimeMs && s.ticks - h.tick >= deadTicks) {
       s.lastHeard.delete(p);
       s.counters.deadPeers++;
     }
   }
-  const alive = live(s, c.now);
+  const alive = live(s);
   if (alive[0] === cfg.me) sequencerTick(c, alive);
   else if (s.proposal) s.proposal = undefined; // someone lower is alive: it leads
   // Repair gaps in the current ring.
@@ -239,10 +267,25 @@ function missingOf(log: Log, upTo: number): number[] {
   return m;
 }
 
+/**
+ * Whether member `m`'s heartbeat shows it, knowing of our view, in another
+ * view or waiting on another proposal: it refused our install (it
+ * acknowledged a later proposal meanwhile) or installed a view of its own.
+ * A member still flushing towards our view names it as the proposal it
+ * waits on; a heartbeat sent before it heard of our view has a lower
+ * maxRingSeq. Both are merely late.
+ */
+function outOfStep(s: HbState, m: number, ring: HbRing): boolean {
+  const pr = s.peerRing.get(m);
+  if (!pr || pr.maxRingSeq < ring.seq || sameHbRing(pr.acked, ring)) return false;
+  if (sameHbRing(pr.ring, ring) && pr.acked === undefined) return false;
+  return pr.at - s.installedAt >= s.cfg.proposalTimeoutMs;
+}
+
 function sequencerTick(c: Ctx, alive: number[]): void {
   const s = c.s;
   const inst = s.installed;
-  const settled = inst && inst.ring.rep === s.cfg.me && inst.members.join() === alive.join() && !s.flush;
+  const settled = inst && inst.ring.rep === s.cfg.me && inst.members.join() === alive.join() && !s.flush && !awaiting(s);
   if (settled) {
     // Re-send the install to members whose heartbeats do not show the view yet.
     const p = s.proposal;
@@ -252,6 +295,9 @@ function sequencerTick(c: Ctx, alive: number[]): void {
         if (m !== s.cfg.me && pr && !sameHbRing(pr.ring, inst.ring) && c.now - p.at > s.cfg.intervalMs) c.send(m, p.install);
       }
     }
+    // Still elsewhere long after the install: a view change brings everyone
+    // into one view again (without it two stable views never merge).
+    if (inst.members.some(m => m !== s.cfg.me && outOfStep(s, m, inst.ring))) propose(c, alive);
     return;
   }
   const p = s.proposal;
@@ -273,11 +319,11 @@ function propose(c: Ctx, members: number[]): void {
 
 function onFrame(c: Ctx, from: number, f: HbFrame): void {
   const s = c.s;
-  if (from !== s.cfg.me) s.lastHeard.set(from, c.now);
+  if (from !== s.cfg.me) s.lastHeard.set(from, { at: c.now, tick: s.ticks });
   switch (f.t) {
     case 'hb':
       s.maxRingSeq = Math.max(s.maxRingSeq, f.maxRingSeq);
-      s.peerRing.set(f.from, { ring: f.ring, aru: f.aru, at: c.now });
+      s.peerRing.set(f.from, { ring: f.ring, aru: f.aru, at: c.now, maxRingSeq: f.maxRingSeq, acked: f.acked });
       drainSubmits(c);
       if (s.cur && sameHbRing(f.ring, s.cur.ring) && f.from === s.cur.ring.rep) s.cur.highSeq = Math.max(s.cur.highSeq, f.highSeq);
       return;
@@ -344,6 +390,8 @@ function onInstall(c: Ctx, f: HbInstall): void {
     s.nextSeq = 1;
     s.expected = new Map();
     s.held = new Map();
+    s.inFlight = [];
+    s.inFlightBy = new Map();
   }
   if (!cut || !s.old || s.old.aru >= cut.seq) completeFlush(c);
   else if (cut.holder !== s.cfg.me) c.send(cut.holder, { t: 'nak', from: s.cfg.me, ring: s.old.ring, seqs: missingOf(s.old, cut.seq) });
@@ -366,7 +414,8 @@ function deliverUpTo(c: Ctx, log: Log, upTo: number): void {
 function completeFlush(c: Ctx): void {
   const s = c.s;
   const f = s.flush;
-  if (!f) return;
+  // Acknowledged a later proposal meanwhile: its install flushes our old view instead.
+  if (!f || awaiting(s)) return;
   const old = s.old;
   if (old) deliverUpTo(c, old, f.cut ? Math.min(f.cut.seq, old.aru) : old.aru);
   // Our messages the old view did not order are resubmitted in the new one, in order.
@@ -379,6 +428,7 @@ function completeFlush(c: Ctx): void {
   s.old = undefined;
   s.flush = undefined;
   s.installed = { ring: f.ring, members: f.members };
+  s.installedAt = c.now;
   s.maxRingSeq = Math.max(s.maxRingSeq, f.ring.seq);
   s.counters.viewsInstalled++;
   c.out.push({ type: 'view', ring: f.ring, members: [...f.members] });
@@ -418,24 +468,33 @@ function onSubmit(c: Ctx, f: HbSubmit): void {
  * Orders held submits, each sender's in id order, while the flow-control
  * window allows: the sequencer never runs more than `seqWindow` messages
  * ahead of the slowest member, so receive queues (and with them heartbeat
- * delays) stay bounded.
+ * delays) stay bounded. Each member gets an equal share of the window: the
+ * sequencer's own messages, ordered the moment they are broadcast, would
+ * otherwise fill it before anyone else's submit arrives.
  */
 function drainSubmits(c: Ctx): void {
   const s = c.s;
   const inst = s.installed;
   const cur = s.cur;
-  if (!inst || !cur || inst.ring.rep !== s.cfg.me || s.flush) return;
+  if (!inst || !cur || inst.ring.rep !== s.cfg.me || s.flush || awaiting(s)) return;
   let minAru = cur.aru;
   for (const m of inst.members) {
     if (m === s.cfg.me) continue;
     const pr = s.peerRing.get(m);
     minAru = Math.min(minAru, pr && sameHbRing(pr.ring, inst.ring) ? pr.aru : 0);
   }
+  while (s.inFlight.length > 0 && s.inFlight[0]!.seq <= minAru) {
+    const { from } = s.inFlight.shift()!;
+    s.inFlightBy.set(from, (s.inFlightBy.get(from) ?? 1) - 1);
+  }
+  const share = Math.max(1, Math.floor(s.cfg.seqWindow / inst.members.length));
   for (const [from, held] of s.held) {
     let want = s.expected.get(from) ?? 1;
     for (let next = held.get(want); next; next = held.get(want)) {
-      if (s.nextSeq - 1 - minAru >= s.cfg.seqWindow) break;
+      if (s.nextSeq - 1 - minAru >= s.cfg.seqWindow || (s.inFlightBy.get(from) ?? 0) >= share) break;
       held.delete(want);
+      s.inFlight.push({ seq: s.nextSeq, from });
+      s.inFlightBy.set(from, (s.inFlightBy.get(from) ?? 0) + 1);
       const d: HbData = { t: 'data', ring: inst.ring, seq: s.nextSeq++, from, id: next.id, payload: next.payload, ...(next.to !== undefined ? { to: next.to } : {}) };
       c.sendMembers(inst.members, d);
       want++;
@@ -456,7 +515,7 @@ function onData(c: Ctx, d: HbData): void {
   if (s.cur && sameHbRing(d.ring, s.cur.ring)) {
     store(s.cur, d);
     if (!s.flush) {
-      deliverUpTo(c, s.cur, s.cur.aru);
+      if (!awaiting(s)) deliverUpTo(c, s.cur, s.cur.aru);
       submitUnsent(c);
       // A gap: ask at once (rate-limited) rather than wait for the tick.
       if (d.seq > s.cur.aru + 1 && s.cur.ring.rep !== s.cfg.me && c.now - s.lastNakAt >= NAK_SPACING_MS) {

@@ -23,14 +23,19 @@ export class HbSim {
   loss: number;
   /** Drops the frames it returns true for (deterministic fault injection in tests). */
   drop: ((from: number, to: number, frame: HbFrame) => boolean) | undefined;
+  /** Extra latency (ms) for each frame (deterministic reordering in tests). */
+  delay: ((from: number, to: number, frame: HbFrame) => number) | undefined;
   private readonly ticks = new Map<number, TimerHandle>();
   private readonly crashed = new Set<number>();
   private groups: Map<number, number> | undefined;
+  /** Paused members and the events that reached them meanwhile. */
+  private readonly paused = new Map<number, HbEvent[]>();
 
   constructor(readonly nodes: readonly number[], opts: { seed?: number; loss?: number; cfg?: Partial<Omit<HbConfig, 'me' | 'nodes'>> } = {}) {
     this.rng = new SeededRng(opts.seed ?? 1);
     this.loss = opts.loss ?? 0;
     this.drop = undefined;
+    this.delay = undefined;
     for (const n of nodes) {
       this.states.set(n, createHb(hbConfig(n, nodes, opts.cfg)));
       this.records.set(n, { deliveries: [], views: [] });
@@ -46,6 +51,22 @@ export class HbSim {
   crash(node: number): void {
     this.crashed.add(node);
     this.ticks.get(node)?.cancel();
+  }
+  /**
+   * The member is not scheduled for `ms` (a stalled process): frames and its
+   * tick wait; then the late tick runs first and the queued frames after it,
+   * as in Node's event loop (timers before socket reads).
+   */
+  pause(node: number, ms: number): void {
+    if (this.paused.has(node)) return;
+    this.paused.set(node, []);
+    this.clock.setTimeout(() => {
+      const q = this.paused.get(node) ?? [];
+      this.paused.delete(node);
+      const heard = [...new Set(q.flatMap(e => (e.type === 'frame' ? [e.from] : [])))];
+      if (q.some(e => e.type === 'tick')) this.input(node, { type: 'tick', heard });
+      for (const e of q) if (e.type !== 'tick') this.input(node, e);
+    }, ms);
   }
   partition(...sides: number[][]): void {
     this.groups = new Map();
@@ -73,11 +94,17 @@ export class HbSim {
 
   private input(node: number, ev: HbEvent): void {
     if (this.crashed.has(node)) return;
+    const backlog = this.paused.get(node);
+    if (backlog) {
+      backlog.push(ev);
+      return;
+    }
     const [, outs] = hbStep(this.states.get(node)!, ev, this.clock.now());
     const rec = this.records.get(node)!;
     for (const o of outs) {
       if (o.type === 'send') {
-        for (const to of o.to === 'all' ? this.nodes.filter(n => n !== node) : [o.to]) this.transmit(node, to, o.frame);
+        const dests = o.to === 'all' ? this.nodes.filter(n => n !== node) : typeof o.to === 'number' ? [o.to] : o.to;
+        for (const to of dests) this.transmit(node, to, o.frame);
       } else if (o.type === 'deliver') rec.deliveries.push(o.msg);
       else if (o.type === 'view') rec.views.push({ ring: o.ring, members: [...o.members] });
       else {
@@ -90,8 +117,9 @@ export class HbSim {
   private transmit(from: number, to: number, frame: HbFrame): void {
     if (!this.reach(from, to) || this.drop?.(from, to, frame) || this.rng.chance(this.loss)) return;
     const copy = JSON.parse(JSON.stringify(frame)) as HbFrame;
+    const latency = this.rng.int(1, 3) + (this.delay?.(from, to, frame) ?? 0);
     this.clock.setTimeout(() => {
       if (this.reach(from, to)) this.input(to, { type: 'frame', from, frame: copy });
-    }, this.rng.int(1, 3));
+    }, latency);
   }
 }
