@@ -13,6 +13,7 @@
  * @module
  */
 import { ProcCluster, placement, waitFor, type StatusJson } from '../test/process/harness.js';
+import { IP, NETNS_SKIP, makeBridge } from '../test/messaging/netnsPartition.js';
 import { formatTable } from './table.js';
 import { pacemakerFailoverOnce, pacemakerObstacle } from './pacemakerNs.js';
 
@@ -29,9 +30,13 @@ async function agreed(c: ProcCluster, names: readonly string[]): Promise<StatusJ
   return ss[0];
 }
 
-/** Runs one failover on a fresh 3-node cluster. */
-export async function failoverOnce(transport: 'tcp' | 'udpu', tokenMs: number): Promise<FailoverSample> {
-  const c = await ProcCluster.create({ nodes: 3, transport, tokenMs });
+/** Runs one failover on a fresh 3-node cluster (on 127.0.0.1, or with `ns` one network namespace per node on a bridge). */
+export async function failoverOnce(transport: 'tcp' | 'udpu', tokenMs: number, ns = false): Promise<FailoverSample> {
+  const br = ns ? makeBridge(3, `f${process.pid % 100000}`, 92) : undefined;
+  const c = await ProcCluster.create({
+    nodes: 3, transport, tokenMs,
+    ...(br ? { nodeNetns: { ip: IP!, names: br.nodeNs, addrs: br.addrs, port: 5405 } } : {}),
+  }).catch(e => { br?.destroy(); throw e; });
   try {
     c.startAll();
     let holder = '';
@@ -69,6 +74,7 @@ export async function failoverOnce(transport: 'tcp' | 'udpu', tokenMs: number): 
     };
   } finally {
     await c.destroy();
+    br?.destroy();
   }
 }
 
@@ -102,14 +108,16 @@ export async function failoverBench(runs: number, tokenMs: number, log: (s: stri
   };
   await measure('quorate totem/TCP', runs, () => failoverOnce('tcp', tokenMs));
   await measure('quorate udpu', runs, () => failoverOnce('udpu', tokenMs));
+  if (NETNS_SKIP) notes.push(`quorate in namespaces: not measured — ${NETNS_SKIP}`);
+  else await measure('quorate totem/TCP, namespaces', runs, () => failoverOnce('tcp', tokenMs, true));
   const why = pacemakerObstacle();
   if (why) notes.push(`corosync 3 + pacemaker 2: not measured — ${why}`);
   else await measure('corosync 3 knet + pacemaker 2', pmRuns, () => pacemakerFailoverOnce(tokenMs));
   const consensus = Math.round(1.2 * tokenMs);
   return [
     `Failover, 3 nodes (token ${tokenMs} ms, token_coefficient 0, consensus ${consensus} ms, aes256+sha256, votequorum; fence_dummy device, ocf:heartbeat:Dummy with a 2 s monitor),`,
-    'kill -9 of the node running the Dummy; ms after the kill from the survivors\' logs, median (max). quorate: `quorate node` processes on 127.0.0.1;',
-    'corosync + pacemaker: the Debian daemons, one network + mount namespace per node on a veth bridge (timers, not the link, dominate these times).',
+    'kill -9 of the node running the Dummy; ms after the kill from the survivors\' logs, median (max). quorate: `quorate node` processes on 127.0.0.1,',
+    'and (like for like) one network namespace per node on a veth bridge; corosync + pacemaker: the Debian daemons, one network + mount namespace per node on the same kind of bridge.',
     formatTable(['stack', 'runs', 'new view', 'fenced (fence_dummy)', 'Dummy running elsewhere'], rows),
     ...notes,
   ].join('\n');

@@ -317,7 +317,8 @@ export function mergePositive(ctx: Ctx, r: PRsc, nodes: Map<string, number>, att
     const next = addScore(weight, w);
     // Only positive: a preference that would make the node negative is dropped.
     // Only positive: a node the dependent knows and rejects keeps a token score of 1; nodes it does not know at all are left alone.
-    if (next < 0 && w > 0 && knows(r, attr, ctx.nodes.get(name)?.u.attributes[attr], ctx)) work.set(name, 1);
+    // The token is held as a marker (nothing merged later adds to it) and becomes 1 at the end.
+    if (next < 0 && w > 0 && knows(r, attr, ctx.nodes.get(name)?.u.attributes[attr], ctx)) work.set(name, TOKEN_MARK);
     else if (next < 0) continue;
     else work.set(name, next);
   }
@@ -329,7 +330,11 @@ export function mergePositive(ctx: Ctx, r: PRsc, nodes: Map<string, number>, att
       if (!hasInfluence(c)) continue;
       work = mergePositive(ctx, c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY);
     }
+    for (const [name, w] of work) if (w === TOKEN_MARK) work.set(name, 1);
   } else work = nodes;
   r.merging = false;
   return work;
 }
+
+/** Pacemaker's INFINITY_HACK: below -INFINITY, so additions leave it there. */
+const TOKEN_MARK = -INFINITY * 100;

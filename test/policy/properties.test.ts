@@ -20,7 +20,6 @@ import { CASES_DIR, loadCases, type CaseRow } from './cases.js';
  * shrink: a case failing outside it, or a listed case now converging, fails the test.
  */
 const KNOWN_NOT_CONVERGING: readonly string[] = [
-  'promoted-move',
   'container-3',
 ];
 

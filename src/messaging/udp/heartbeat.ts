@@ -191,9 +191,13 @@ export class UdpHeartbeatTransport extends EventEmitter<TransportEvents> impleme
   }
 
   private input(ev: HbEvent): void {
-    // Our tick goes first: it sends our heartbeat, which must not wait behind a backlog.
-    if (ev.type === 'tick') this.queue.unshift(ev);
-    else this.queue.push(ev);
+    // Our tick goes first: it sends our heartbeat, which must not wait behind
+    // a backlog. It names the peers whose frames it overtakes: they are alive.
+    if (ev.type === 'tick') {
+      const heard = new Set<number>();
+      for (const q of this.queue) if (q.type === 'frame') heard.add(q.from);
+      this.queue.unshift(heard.size > 0 ? { type: 'tick', heard: [...heard] } : ev);
+    } else this.queue.push(ev);
     if (!this.stepping && !this.drainLater) this.drain();
   }
 

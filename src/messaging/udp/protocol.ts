@@ -120,7 +120,8 @@ export interface HbState {
 /** Inputs of {@link hbStep}. */
 export type HbEvent =
   | { readonly type: 'start' }
-  | { readonly type: 'tick' }
+  /** `heard`: peers whose frames arrived before this tick but wait to be stepped after it (they are alive). */
+  | { readonly type: 'tick'; readonly heard?: readonly number[] }
   | { readonly type: 'frame'; readonly from: number; readonly frame: HbFrame }
   | { readonly type: 'broadcast'; readonly payload: string; readonly to?: number };
 
@@ -175,7 +176,7 @@ export function hbStep(s: HbState, ev: HbEvent, now: number): [HbState, HbOutput
       }
       break;
     case 'tick':
-      if (s.started) tick(c);
+      if (s.started) tick(c, ev.heard ?? []);
       break;
     case 'broadcast':
       s.unsent.push(ev.to !== undefined ? { payload: ev.payload, to: ev.to } : { payload: ev.payload });
@@ -202,11 +203,12 @@ function awaiting(s: HbState): boolean {
   return !!s.acked && !sameHbRing(s.acked, s.installed?.ring) && !sameHbRing(s.acked, s.flush?.ring);
 }
 
-function tick(c: Ctx): void {
+function tick(c: Ctx, heard: readonly number[] = []): void {
   const s = c.s;
   const { cfg } = s;
   c.out.push({ type: 'setTimer', name: 'tick', ms: cfg.intervalMs });
   s.ticks++;
+  for (const p of heard) if (p !== cfg.me && cfg.nodes.includes(p)) s.lastHeard.set(p, { at: c.now, tick: s.ticks });
   const waitingOn = s.acked && !sameHbRing(s.acked, s.installed?.ring) ? { acked: s.acked } : {};
   c.send('all', {
     t: 'hb', from: cfg.me, ring: s.installed?.ring ?? null, maxRingSeq: s.maxRingSeq,

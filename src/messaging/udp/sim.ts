@@ -63,7 +63,8 @@ export class HbSim {
     this.clock.setTimeout(() => {
       const q = this.paused.get(node) ?? [];
       this.paused.delete(node);
-      if (q.some(e => e.type === 'tick')) this.input(node, { type: 'tick' });
+      const heard = [...new Set(q.flatMap(e => (e.type === 'frame' ? [e.from] : [])))];
+      if (q.some(e => e.type === 'tick')) this.input(node, { type: 'tick', heard });
       for (const e of q) if (e.type !== 'tick') this.input(node, e);
     }, ms);
   }
