@@ -80,6 +80,8 @@ export interface Act {
   readonly downed?: string[];
   /** Why the action is required (summary text). */
   reason?: string;
+  /** The ordering's first action whose unrunnability gave `reason` (a group's start for its members). */
+  reasonUnrunnable?: Act;
   /** For probes: it is a probe (monitor interval 0). */
   readonly probe?: boolean;
   /** Fencing target name, fencing action. */

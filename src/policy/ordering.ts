@@ -157,6 +157,20 @@ function describeOrder(o: { first: Act; then: Act; flags: OrderFlags }): string 
   return describe(o.first);
 }
 
+/**
+ * Did `then` get its reason from `first` being unrunnable: directly, or, for
+ * group members, from outside the group while `first` is another member's (an
+ * ordering onto a group reaches every member at once, so the member's own
+ * ordering on `first` counts as seen first)?
+ */
+function unrunnableFrom(then: Act, first: Act): boolean {
+  const by = then.reasonUnrunnable;
+  if (by === undefined) return false;
+  if (by === first) return true;
+  const g = then.rsc?.parent;
+  return g?.variant === 'group' && first.rsc?.parent === g && (by.rsc === g || by.rsc?.parent !== g);
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
   // A clone-level "first" whose instances imply "then" (cloneThenExtras): Pacemaker sees one ordering.
@@ -175,20 +189,27 @@ export function propagate(ctx: Ctx): void {
         then.runnable = false;
         // A group passes what happened to its start on to its members as is.
         const viaGroup = first.rsc !== undefined && first.rsc.variant === 'group' && then.rsc?.parent === first.rsc && first.reason !== undefined;
-        if (!then.reason && first.rsc !== then.rsc) then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) {
+          then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
+          then.reasonUnrunnable = first;
+        }
 
         changed = true;
       }
       if (flags.runnableLeftIfRequired && !first.runnable && !first.optional && then.runnable) {
         then.runnable = false;
-        if (!then.reason && first.rsc !== then.rsc) then.reason = `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) {
+          then.reason = `unrunnable ${describe(first)}`;
+          then.reasonUnrunnable = first;
+        }
         changed = true;
       }
       const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`));
-      if (implies && (!first.optional || stoppingFirstOfClone(first, then)) && !first.runnable && then.reason === `unrunnable ${describe(first)}` && restartsActive(first)) {
+      if (implies && (!first.optional || stoppingFirstOfClone(first, then)) && !first.runnable && unrunnableFrom(then, first) && restartsActive(first)) {
         // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first;
         // likewise the placeholder start (nowhere) of an active resource that is stopping.
         then.reason = `required ${describe(first)}`;
+        then.reasonUnrunnable = undefined;
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
@@ -207,7 +228,10 @@ export function propagate(ctx: Ctx): void {
       if ((flags.impliesFirst || (flags.impliesThen && unmanagedFirst && first.task === 'stop')) && !first.runnable && (!first.optional || unmanagedFirst) && then.runnable && !then.optional && !vacuousStop) {
         // "first" is needed but cannot happen (blocked, unmanaged), so "then", which waits for it, cannot either.
         then.runnable = false;
-        if (!then.reason && first.rsc !== then.rsc) then.reason = `unrunnable ${describe(first)}`;
+        if (!then.reason && first.rsc !== then.rsc) {
+          then.reason = `unrunnable ${describe(first)}`;
+          then.reasonUnrunnable = first;
+        }
         changed = true;
       }
       if (!then.runnable && then.task === 'start' && then.rsc && then.rsc.variant === 'primitive' && then.rsc.managed && then.node !== undefined && then.rsc.u.runningOn.includes(then.node)) {
