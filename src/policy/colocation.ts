@@ -192,7 +192,7 @@ export function addColocatedScores(
     const sign = factor < 0 ? -1 : 1;
     for (const c of forward ? r.withPrimaries : r.withDependents) {
       if (!forward && !hasInfluence(c)) continue;
-      work = addColocatedScores(ctx, forward ? c.primary : c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY, forward);
+      work = addColocatedScores(ctx, forward ? mergeTarget(c) : c.dependent, work, c.nodeAttribute, (sign * c.score) / INFINITY, forward);
     }
   } else if (rollback) {
     work = nodes;
@@ -201,14 +201,21 @@ export function addColocatedScores(
   return work;
 }
 
+/** A group a colocation names as primary lends its first member's scores to a merge. */
+function mergeTarget(c: Coloc): PRsc {
+  const g = c.configuredPrimary;
+  return g?.variant === 'group' && g.children[0] ? g.children[0] : c.primary;
+}
+
 /** A resource's scores with those of the resources it is colocated with folded in (for sorting). */
 export function mergedScores(ctx: Ctx, r: PRsc): Map<string, number> {
-  const p = r.variant === 'group' ? r.children[0] : r;
+  // A group starts from its last member, which reaches the others through the group's internal colocations.
+  const p = r.variant === 'group' ? r.children[r.children.length - 1] : r;
   if (!p) return new Map(r.allowed);
   p.merging = true;
   let work = new Map(p.allowed);
   if (anyAvailable(ctx, work)) {
-    for (const c of p.withPrimaries) work = addColocatedScores(ctx, c.primary, work, c.nodeAttribute, c.score / INFINITY, true);
+    for (const c of p.withPrimaries) work = addColocatedScores(ctx, mergeTarget(c), work, c.nodeAttribute, c.score / INFINITY, true);
   }
   p.merging = false;
   return work;

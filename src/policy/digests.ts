@@ -280,6 +280,10 @@ function requireChanged(a: Act): void {
   if (a.task === 'start') a.reason ??= 'resource definition change';
   if (!a.optional) return;
   a.optional = false;
+  // A promoted instance restarted where it is is promoted again.
+  if (a.task === 'start' && a.rsc?.u.role === 'Promoted') {
+    for (const p of a.rsc.actions) if (p.task === 'promote' && p.node === a.node) p.optional = false;
+  }
 }
 
 /** After propagation: a reload is pointless where the resource is stopped anyway (pe_order_then_cancels_first). */

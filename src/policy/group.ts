@@ -32,7 +32,10 @@ function createActions(ctx: Ctx, g: PRsc): void {
   for (const t of ['start', 'running', 'stop', 'stopped']) rscAction(ctx, g, t, 0, undefined, { optional: true, pseudo: true });
 }
 
-const MEMBER_TASK: Record<string, string> = { start: 'start', running: 'start', stop: 'stop', stopped: 'stop' };
+const MEMBER_TASK: Record<string, string> = {
+  start: 'start', running: 'start', stop: 'stop', stopped: 'stop',
+  promote: 'promote', promoted: 'promote', demote: 'demote', demoted: 'demote',
+};
 
 /** False for a group's stop/start pseudo action no member takes part in (its flags come from its members). */
 export function groupActionHasMembers(a: Act): boolean {

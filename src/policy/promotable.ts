@@ -10,6 +10,7 @@ import { parseScore } from '../cib/values.js';
 import { addScore, INFINITY, nodeAvailable, primitivesOf, scoreText, type Act, type Coloc, type Ctx, type PRsc } from './model.js';
 import { order, rscAction } from './actions.js';
 import { addColocatedScores } from './colocation.js';
+import { orderPromotableGroup } from './promotableGroup.js';
 import { ruleMatchesNode } from './location.js';
 import { intervalOrZero } from '../cib/values.js';
 import { mergePositive, cloneData, cmpInstance, historyName, instancePriority, setInstancePriority } from './cloneAssign.js';
@@ -62,12 +63,16 @@ function anonymousGetsScore(clone: PRsc, p: PRsc, node: string): boolean {
 /** promotion_score: the `master-<name>` node attribute (groups: members' sum). */
 function promotionScore(ctx: Ctx, clone: PRsc, r: PRsc, node: string, notSet: number): number {
   if (r.variant === 'group') {
-    let s = 0;
+    // Unset only when no member has a score.
+    let s = 0, set = false;
     for (const c of r.children) {
       const cs = promotionScore(ctx, clone, c, node, notSet);
-      if (cs !== notSet) s += cs;
+      if (cs !== notSet) {
+        s += cs;
+        set = true;
+      }
     }
-    return s;
+    return set ? s : notSet;
   }
   if (!cloneData(clone).unique && anonymousGetsScore(clone, r, node)) {
     // counts
@@ -349,7 +354,8 @@ function roleActions(ctx: Ctx, p: PRsc): void {
   if (nextRole === 'Promoted' && next !== null && p.managed) {
     promote = rscAction(ctx, p, 'promote', 0, next, { optional: curRole === 'Promoted' && !moving && !demoteFailed });
     if (start) order(ctx, start, promote, { runnableLeft: true });
-    if (demote) order(ctx, demote, promote, {});
+    // The instance is demoted before it is promoted (a group member: the group instance is).
+    if (demote && p.parent?.variant !== 'group') order(ctx, demote, promote, {});
   }
   // A blocked resource gets no recurring actions (pcmk__create_recurring_actions).
   if (p.u.blocked) return;
@@ -426,6 +432,10 @@ export function orderPromotableInstances(ctx: Ctx, clone: PRsc): void {
   order(ctx, own(clone, 'stopped'), own(clone, 'promote'), {});
   order(ctx, own(clone, 'demoted'), own(clone, 'start'), {});
   for (const inst of clone.children) {
+    if (inst.variant === 'group') {
+      orderPromotableGroup(ctx, clone, inst);
+      continue;
+    }
     for (const p of primitivesOf(inst)) {
       for (const a of p.actions) {
         if (a.task === 'promote') {

@@ -37,3 +37,21 @@ test('a promoted-role colocation with a stopped group bans promotion everywhere'
   const other = runCase(loadCases().find((c) => c.name === 'coloc-clone-stays-active')!);
   assert.ok(other.summary && other.graph, 'coloc-clone-stays-active: summary and graph match');
 });
+
+test('a cloned group brackets its members\' promotions with its own promote/promoted pseudo actions', () => {
+  const r = runCase(loadCases().find((c) => c.name === 'bug-pm-11')!);
+  assert.ok(r.diff !== undefined);
+  // Members are promoted only when they change role: the already promoted member is left alone.
+  assert.doesNotMatch(r.summaryText ?? '', /stateful-1:1\s+promote/);
+  assert.match(r.summaryText ?? '', /Pseudo action:\s+group:1_promote_0/);
+  assert.ok(r.scoresText?.includes('group:1 promotion score on node-a: 99'), 'a group without member scores counts as unset (-1)');
+  expectCase('bug-pm-11');
+  expectCase('bug-pm-12');
+});
+
+test('a partially demoted group: the clone waits for the instance groups, summary order follows the merged scores', () => {
+  const r = runCase(loadCases().find((c) => c.name === 'promoted-partially-demoted-group')!);
+  assert.ok(r.graph, 'graph matches');
+  const s = r.summaryText ?? '';
+  assert.ok(s.indexOf('Move       cdev-pool-0-iscsi-target') < s.indexOf('Demote     vip-164-fw:0'), 'the export group is listed before the firewall clone');
+});
