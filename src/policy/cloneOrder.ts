@@ -59,14 +59,21 @@ export function interleaveLink(ctx: Ctx, id: string, a: PRsc, aTask: string, b: 
 
 /**
  * A mandatory interleaved ordering whose "then" instance has no "first" instance on its
- * node keeps that instance from becoming active: an inactive one is left unassigned.
+ * node keeps that instance from being active: it is left unassigned. An inactive one
+ * then has nothing runnable; an active one must stop (its start and monitors cannot
+ * run), with no reason of its own, as Pacemaker's assignment to no node does.
  */
 function inhibitInactive(inst: PRsc): boolean {
+  if (inst.assigned === null) return false;
   const prims = primitivesOf(inst);
-  if (inst.assigned === null || prims.some((p) => p.u.runningOn.length > 0)) return false;
   for (const r of [inst, ...prims]) {
     r.assigned = null;
-    for (const x of r.actions) if (!x.probe && x.intervalMs !== undefined) x.runnable = false;
+    for (const x of r.actions) {
+      if (x.probe || x.intervalMs === undefined) continue;
+      if (x.task === 'stop' && x.node !== undefined && r.u.runningOn.includes(x.node)) x.optional = false;
+      else x.runnable = false;
+    }
+    if (r.variant === 'primitive' && r.u.runningOn.length > 0 && r.reason === undefined) r.reason = '';
   }
   return true;
 }

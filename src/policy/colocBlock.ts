@@ -36,7 +36,7 @@ export function blockColocationDependents(ctx: Ctx): boolean {
         for (const x of d.actions) {
           if (!x.runnable || x.task !== task || x.probe) continue;
           x.runnable = false;
-          x.reason ??= `colocation with ${a.rsc.id}`;
+          x.reason ??= `colocation with ${top.id}`;
           changed = true;
         }
       }

@@ -265,7 +265,8 @@ function cloneLines(c: UnpackedCluster, cl: UnpackedResource, indent: string): s
     out.push(`${inner}* ${label}: [ ${sortN(started).join(' ')} ]`);
     active += started.length;
   }
-  const disabled = cl.meta['target-role']?.toLowerCase() === 'stopped';
+  // The configured role is the clone's target-role, else its first instance's (the primitive's own).
+  const disabled = (cl.meta['target-role'] ?? cl.children[0]?.meta['target-role'])?.toLowerCase() === 'stopped';
   let stoppedMap: Map<string, string[]> | undefined;
   if (stoppedIds.length) stoppedMap = new Map([['Stopped', stoppedIds]]);
   if (!cl.unique && (cl.cloneMax ?? 0) > active) {
