@@ -68,3 +68,10 @@ test('the on_fail_demote cases match Pacemaker', () => {
   const bad = rows.map(runCase).filter((r) => !r.summary || !r.graph).map((r) => `${r.name}: summary=${r.summary} graph=${r.graph}`);
   assert.deepEqual(bad, []);
 });
+
+test('an instance on a lost guest is recovered in full even with on-fail=demote (on_fail_demote4)', () => {
+  const row = loadCases().find((c) => c.name === 'on_fail_demote4')!;
+  const text = runCase(row).summaryText ?? '';
+  assert.match(text, /Recover\s+lxc-ms:0\s+\(\s*Promoted lxc2 \)/);
+  assert.match(text, /Recover\s+bundled:0\s+\(\s*Promoted stateful-bundle-0 \)/);
+});

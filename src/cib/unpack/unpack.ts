@@ -431,6 +431,8 @@ function addRunning(rsc: UnpackedResource, node: string, nodeOnline = true): voi
 function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role: UnpackedResource['role'], onFailIn: string): void {
   let onFail = onFailIn;
   const failedBefore = rsc.failed;
+  // Active on a lost guest: a full recovery whatever the on-fail.
+  let stopNeeded = false;
   if (role !== 'Unknown') {
     let it: UnpackedResource | undefined = rsc;
     while (it) {
@@ -441,7 +443,7 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
   }
   const active = role !== 'Unknown' && role !== 'Stopped';
   if (active && !node.online && !node.maintenance && rsc.managed) {
-    if (node.kind === 'guest') { rsc.failed = true; fenceNode(ctx, node); }
+    if (node.kind === 'guest') { rsc.failed = true; stopNeeded = true; fenceNode(ctx, node); }
     else if (ctx.stonith) {
       // Fencing is revoked if the (healthy) connection can be re-established elsewhere.
       const conn = node.connectionResource ? ctx.byId.get(node.connectionResource) : undefined;
@@ -487,7 +489,7 @@ function processState(ctx: Ctx, rsc: UnpackedResource, node: UnpackedNode, role:
   // on-fail=demote (and block) mark the resource failed without asking for a stop;
   // any other failure (now or before) means a full recovery.
   if (rsc.failed && (!failedBefore || onFail !== 'ignore')) {
-    rsc.recoverByDemote = (onFail === 'demote' || onFail === 'block') && (!failedBefore || rsc.recoverByDemote === true);
+    rsc.recoverByDemote = !stopNeeded && (onFail === 'demote' || onFail === 'block') && (!failedBefore || rsc.recoverByDemote === true);
   }
 }
 
