@@ -82,6 +82,8 @@ export interface Act {
   reason?: string;
   /** The ordering's first action whose unrunnability gave `reason` (a group's start for its members). */
   reasonUnrunnable?: Act;
+  /** `reason` is a group member's copy of its group's start's reason (follows it). */
+  reasonInherited?: boolean;
   /** For probes: it is a probe (monitor interval 0). */
   readonly probe?: boolean;
   /** Fencing target name, fencing action. */

@@ -171,6 +171,19 @@ function unrunnableFrom(then: Act, first: Act): boolean {
   return g?.variant === 'group' && first.rsc?.parent === g && (by.rsc === g || by.rsc?.parent !== g);
 }
 
+/**
+ * The stop of a group's last member that is active where its start cannot run:
+ * its own restart requires it before the members' stop chain reaches it, so it
+ * gets no reason from the chain (its start's reason is shown).
+ */
+function lastMemberRestartStop(a: Act): boolean {
+  const r = a.rsc;
+  const g = r?.parent;
+  if (a.task !== 'stop' || !r || r.variant !== 'primitive' || g?.variant !== 'group' || g.children[g.children.length - 1] !== r) return false;
+  if (a.node === undefined || !r.u.runningOn.includes(a.node)) return false;
+  return r.actions.some((s) => s.task === 'start' && s.node === a.node && !s.runnable);
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
   // A clone-level "first" whose instances imply "then" (cloneThenExtras): Pacemaker sees one ordering.
@@ -192,6 +205,7 @@ export function propagate(ctx: Ctx): void {
         if (!then.reason && first.rsc !== then.rsc) {
           then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
           then.reasonUnrunnable = first;
+          if (viaGroup) then.reasonInherited = true;
         }
 
         changed = true;
@@ -210,16 +224,21 @@ export function propagate(ctx: Ctx): void {
         // likewise the placeholder start (nowhere) of an active resource that is stopping.
         then.reason = `required ${describe(first)}`;
         then.reasonUnrunnable = undefined;
+        // Members that took the group start's reason see the one it ends with.
+        if (then.rsc?.variant === 'group') {
+          for (const c of then.rsc.children) for (const m of c.actions) if (m.reasonInherited && m.reasonUnrunnable === then) m.reason = then.reason;
+        }
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
         if (!then.reason && first.rsc !== then.rsc) then.reason = `required ${describeOrder(o)}`;
         changed = true;
       }
-      if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone') first.reason = `required ${describe(then)}`;
+      const ownRestart = lastMemberRestartStop(first);
+      if (flags.impliesFirst && !then.optional && !first.optional && !first.reason && first.runnable && first.rsc?.parent?.variant !== 'clone' && !ownRestart) first.reason = `required ${describe(then)}`;
       if (flags.impliesFirst && !then.optional && first.optional && groupActionHasMembers(first) && !groupBeforeClone(first, then)) {
         first.optional = false;
-        if (!first.reason) first.reason = `required ${describe(then)}`;
+        if (!first.reason && !ownRestart) first.reason = `required ${describe(then)}`;
         changed = true;
       }
       const unmanagedFirst = first.rsc !== undefined && !first.rsc.managed;

@@ -4,7 +4,7 @@
  * @module
  */
 import { INFINITY, nodeAvailable, type Act, type Ctx, type PolicyVariant, type PRsc } from './model.js';
-import { addColocatedScores, applyColocScore, groupMandatoryColocs } from './colocation.js';
+import { addColocatedScores, anyAvailable, applyColocScore, groupMandatoryColocs } from './colocation.js';
 import { finalizeAssignment, showScores, sortNodes } from './assign.js';
 import { findOp, order, rscAction } from './actions.js';
 import { banInsufficientCapacity } from './utilization.js';
@@ -67,7 +67,10 @@ function assign(ctx: Ctx, r: PRsc, prefer?: string): string | null {
   r.assigning = true;
   for (const c of [...r.withPrimaries]) {
     VARIANTS_REF.table![c.primary.variant].assign(ctx, c.primary);
+    // A role colocation, or an optional negative one, is undone when it would leave nowhere to run.
+    const archive = c.dependentRole === 'Promoted' || (c.score < 0 && c.score > -INFINITY) ? new Map(r.allowed) : undefined;
     applyColocScore(ctx, r, c.primary, c);
+    if (archive && !anyAvailable(ctx, r.allowed)) r.allowed = archive;
   }
   for (const c of groupMandatoryColocs(r)) applyColocScore(ctx, r, c.primary, c);
   for (const c of [...r.withDependents]) {

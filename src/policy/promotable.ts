@@ -243,6 +243,8 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
   }
   // Ban promotion everywhere if a Promoted-role ticket is missing.
   merged = requirePromotionTickets(ctx, clone, merged);
+  // The merged scores stay the clone's node scores (others merging this clone's scores see them).
+  clone.allowed = new Map(merged);
   for (const inst of clone.children) {
     const chosen = placed(inst);
     if (!inst.managed && inst.nextRole === 'Promoted') SORT.set(inst, INFINITY);

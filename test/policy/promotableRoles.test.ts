@@ -55,3 +55,11 @@ test('a partially demoted group: the clone waits for the instance groups, summar
   const s = r.summaryText ?? '';
   assert.ok(s.indexOf('Move       cdev-pool-0-iscsi-target') < s.indexOf('Demote     vip-164-fw:0'), 'the export group is listed before the firewall clone');
 });
+
+test('a promoted-role anti-colocation that leaves an instance nowhere to run is undone for placement', () => {
+  const r = runCase(loadCases().find((c) => c.name === 'bug-lf-2358')!);
+  assert.match(r.summaryText ?? '', /Start\s+res_drbd_mysql1:1\s+\( alice\.demo \)/);
+  // The promotion sort leaves the clone's merged scores behind, which the anti-colocation then subtracts.
+  assert.ok(r.scoresText?.includes('res_drbd_mysql1:0 promotion score on bob.demo: 0'));
+  expectCase('bug-lf-2358');
+});
