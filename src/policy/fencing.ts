@@ -5,7 +5,7 @@
  * @module
  */
 import { primitivesOf, type Act, type Ctx, type PRsc } from './model.js';
-import { order } from './actions.js';
+import { order, rscAction } from './actions.js';
 import { ticketFenceReason } from './tickets.js';
 import { remoteFenceReason } from './remote.js';
 
@@ -40,7 +40,10 @@ export function applyQuorumPolicy(ctx: Ctx): void {
     a.runnable = false;
     a.reason = freeze ? 'quorum freeze' : 'no quorum';
     if (!freeze && a.node !== undefined && r.u.runningOn.includes(a.node)) {
-      for (const s of r.actions) if (s.task === 'stop' && s.node === a.node) s.optional = false;
+      let stopped = false;
+      for (const s of r.actions) if (s.task === 'stop' && s.node === a.node) { s.optional = false; stopped = true; }
+      // A start still in flight has no stop yet: it is stopped all the same.
+      if (!stopped && r.variant === 'primitive' && r.u.pendingTask === 'start' && r.u.pendingNode === a.node) rscAction(ctx, r, 'stop', 0, a.node, { optional: false });
       r.reason = 'no quorum';
     }
   }
