@@ -171,8 +171,10 @@ function actionOf(r: PRsc, task: string): Act | undefined {
 }
 
 function baseTask(a: Act): string {
-  // A collective's completion pseudo-actions stand for its start and stop.
-  return a.task === 'running' ? 'start' : a.task === 'stopped' ? 'stop' : a.task;
+  // A collective's completion pseudo-actions stand for its start and stop
+  // (with notifications, its confirmed post-notification of them).
+  const done = a.task === 'notified' ? /_confirmed-post_notify_(running|stopped)_0$/.exec(a.key)?.[1] : a.task;
+  return done === 'running' ? 'start' : done === 'stopped' ? 'stop' : a.task;
 }
 
 function related(a: PRsc, b: PRsc): boolean {
