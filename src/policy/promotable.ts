@@ -18,6 +18,7 @@ import { requirePromotionTickets } from './tickets.js';
 import { isActiveRecurring } from './activeOps.js';
 import { hasInfluence } from './influence.js';
 import { isRescheduled } from './digests.js';
+import { attributesFor } from './attrTarget.js';
 import { stripInstance } from '../cib/unpack/tree.js';
 
 /** Priority and sort index of instances during role assignment. */
@@ -79,7 +80,7 @@ function promotionScore(ctx: Ctx, clone: PRsc, r: PRsc, node: string, notSet: nu
   } else if (r.u.runningOn.length || Object.keys(r.u.history).length) {
     if (!r.u.runningOn.includes(node) && !knownOn(r, node)) return notSet;
   }
-  const attrs = ctx.nodes.get(node)?.u.attributes ?? {};
+  const attrs = attributesFor(ctx, r, node);
   let v = attrs[`master-${historyId(ctx, r)}`];
   if (v === undefined && !cloneData(clone).unique) v = attrs[`master-${stripInstance(r.id)}`];
   if (v === undefined) return notSet;
