@@ -187,11 +187,25 @@ function lastMemberRestartStop(a: Act): boolean {
   return r.actions.some((s) => s.task === 'start' && s.node === a.node && !s.runnable);
 }
 
+/** Hands a collective action's changed reason on to the member actions that inherited it. */
+function passReasonDown(a: Act): void {
+  for (const c of a.rsc?.children ?? []) {
+    for (const m of c.actions) {
+      if (!m.reasonInherited || m.reasonUnrunnable !== a) continue;
+      m.reason = a.reason;
+      passReasonDown(m);
+    }
+  }
+}
+
 /** Propagates required/unrunnable along orderings until nothing changes. */
 export function propagate(ctx: Ctx): void {
   // A clone-level "first" whose instances imply "then" (cloneThenExtras): Pacemaker sees one ordering.
   const viaInstances = new Set<string>();
   for (const o of ctx.orders) if (o.flags.impliesThen && o.flags.noGraph && o.first.rsc?.parent?.variant === 'clone') viaInstances.add(`${o.id}|${o.first.rsc.parent.id}|${o.then.seq}`);
+  // Likewise a clone-level "then" whose instances "first" implies: one ordering for Pacemaker.
+  const toInstances = new Set<string>();
+  for (const o of ctx.orders) if (o.flags.impliesThen && o.flags.noGraph && o.then.rsc?.parent?.variant === 'clone') toInstances.add(`${o.id}|${o.first.seq}|${o.then.rsc.parent.id}`);
   for (let round = 0, changed = true; changed && round < 1000; round++) {
     changed = false;
     for (const g of ctx.top) if (g.variant === 'group' && groupActionFlags(g)) changed = true;
@@ -204,7 +218,7 @@ export function propagate(ctx: Ctx): void {
       if (flags.runnableLeft && !first.runnable && then.runnable) {
         then.runnable = false;
         // A group passes what happened to its start on to its members as is.
-        const viaGroup = first.rsc !== undefined && first.rsc.variant === 'group' && then.rsc?.parent === first.rsc && first.reason !== undefined;
+        const viaGroup = first.rsc !== undefined && (first.rsc.variant === 'group' || first.rsc.variant === 'clone') && then.rsc?.parent === first.rsc && first.reason !== undefined;
         if (!then.reason && first.rsc !== then.rsc) {
           then.reason = viaGroup ? first.reason : `unrunnable ${describe(first)}`;
           then.reasonUnrunnable = first;
@@ -221,16 +235,15 @@ export function propagate(ctx: Ctx): void {
         }
         changed = true;
       }
-      const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`));
+      const implies = flags.impliesThen || (first.rsc?.variant === 'clone' && viaInstances.has(`${o.id}|${first.rsc.id}|${then.seq}`))
+        || (then.rsc?.variant === 'clone' && toInstances.has(`${o.id}|${first.seq}|${then.rsc.id}`));
       if (implies && (!first.optional || stoppingFirstOfClone(first, then)) && !first.runnable && unrunnableFrom(then, first) && restartsActive(first)) {
         // Pacemaker sees a restart's start required and unrunnable at once, and "required" is checked first;
         // likewise the placeholder start (nowhere) of an active resource that is stopping.
         then.reason = `required ${describe(first)}`;
         then.reasonUnrunnable = undefined;
-        // Members that took the group start's reason see the one it ends with.
-        if (then.rsc?.variant === 'group') {
-          for (const c of then.rsc.children) for (const m of c.actions) if (m.reasonInherited && m.reasonUnrunnable === then) m.reason = then.reason;
-        }
+        // Members that took the group's (or clone's) start reason see the one it ends with.
+        passReasonDown(then);
       }
       if (flags.impliesThen && !first.optional && first.runnable && then.optional) {
         then.optional = false;
