@@ -18,6 +18,7 @@ import { requirePromotionTickets } from './tickets.js';
 import { isActiveRecurring } from './activeOps.js';
 import { hasInfluence } from './influence.js';
 import { isRescheduled } from './digests.js';
+import { attributesFor } from './attrTarget.js';
 import { stripInstance } from '../cib/unpack/tree.js';
 
 /** Priority and sort index of instances during role assignment. */
@@ -79,7 +80,7 @@ function promotionScore(ctx: Ctx, clone: PRsc, r: PRsc, node: string, notSet: nu
   } else if (r.u.runningOn.length || Object.keys(r.u.history).length) {
     if (!r.u.runningOn.includes(node) && !knownOn(r, node)) return notSet;
   }
-  const attrs = ctx.nodes.get(node)?.u.attributes ?? {};
+  const attrs = attributesFor(ctx, r, node);
   let v = attrs[`master-${historyId(ctx, r)}`];
   if (v === undefined && !cloneData(clone).unique) v = attrs[`master-${stripInstance(r.id)}`];
   if (v === undefined) return notSet;
@@ -203,6 +204,17 @@ function cmpPromotable(a: PRsc, b: PRsc): number {
   return cmpInstance(a, b);
 }
 
+// A placed member's "Started" stands for Pacemaker's not yet decided (Unknown) role here.
+const ROLE_RANK: Record<string, number> = { Unknown: 0, Started: 0, Stopped: 1, Unpromoted: 3, Promoted: 4 };
+
+/** An instance's next role; a group's is its members' highest (a member to be stopped bars promotion). */
+function nextRoleOf(inst: PRsc): string {
+  if (inst.variant !== 'group') return inst.nextRole;
+  let best = 'Unknown';
+  for (const c of inst.children) if ((ROLE_RANK[c.nextRole] ?? 0) > (ROLE_RANK[best] ?? 0)) best = c.nextRole;
+  return best;
+}
+
 /** After placement: picks the instances to promote (pcmk__set_instance_roles). */
 export function promotableAfter(ctx: Ctx, clone: PRsc): void {
   const d = cloneData(clone);
@@ -212,7 +224,7 @@ export function promotableAfter(ctx: Ctx, clone: PRsc): void {
     const chosen = placed(inst);
     // An unmanaged instance keeps the role it has.
     if (!inst.managed && chosen !== null && currentRole(inst) === 'Promoted') for (const x of [inst, ...inst.children]) x.nextRole = 'Promoted';
-    const next = inst.nextRole;
+    const next = nextRoleOf(inst);
     if (chosen === null) {
       // An instance placed nowhere cannot be promoted: its sort index stays 0.
       SORT.set(inst, 0);

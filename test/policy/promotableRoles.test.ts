@@ -63,3 +63,10 @@ test('a promoted-role anti-colocation that leaves an instance nowhere to run is 
   assert.ok(r.scoresText?.includes('res_drbd_mysql1:0 promotion score on bob.demo: 0'));
   expectCase('bug-lf-2358');
 });
+
+test('a cloned group with a member that cannot run is not promoted', () => {
+  const r = runCase(loadCases().find((c) => c.name === 'bug-1822')!);
+  assert.ok(r.scoresText?.includes('ms-sf_group:0 promotion score on process2b: -INFINITY'));
+  assert.doesNotMatch(r.summaryText ?? '', /\* Promote\s/);
+  expectCase('bug-1822');
+});
