@@ -98,7 +98,10 @@ export function applyOrderConstraints(ctx: Ctx): void {
       const rs = s.resources.map((id) => ctx.byId.get(id)).filter((r): r is PRsc => !!r);
       const sequential = s.sequential !== false;
       const setKind = s.kind ?? kind;
-      if (sequential) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
+      if (sequential && setKind === 'Serialize') {
+        // Serialize: each member before every later one (not only the next, which may not act).
+        for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) pairOrder(ctx, c.id, rs[i]!, rs[j]!, action, action, setKind, symmetrical);
+      } else if (sequential) for (let i = 1; i < rs.length; i++) pairOrder(ctx, c.id, rs[i - 1]!, rs[i]!, action, action, setKind, symmetrical);
       if (prev && prev.rs.length && rs.length) {
         // Between sets: the previous set (its last member if sequential) before this one (its first if sequential).
         const firsts = prev.sequential ? [prev.rs[prev.rs.length - 1]!] : prev.rs;
