@@ -424,7 +424,7 @@ export function createPromotableActions(ctx: Ctx, clone: PRsc): void {
       }
     }
     if (inst.variant === 'group') {
-      for (const t of ['promote', 'promoted', 'demote', 'demoted']) rscAction(ctx, inst, t, 0, undefined, { optional: true, pseudo: true });
+      for (const t of ['demote', 'demoted', 'promote', 'promoted']) rscAction(ctx, inst, t, 0, undefined, { optional: true, pseudo: true });
     }
   }
   rscAction(ctx, clone, 'promote', 0, undefined, { optional: !promoting, pseudo: true });
