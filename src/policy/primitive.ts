@@ -153,8 +153,12 @@ function createActions(ctx: Ctx, r: PRsc): void {
     for (const s of stops) order(ctx, s, start, { impliesThen: true, restart: true, runnableLeftIfRequired: true });
   }
   if (next !== null && start) {
+    // Ops sharing name and interval are a configuration error: all of them are ignored (is_op_dup).
+    const perInterval = new Map<number, number>();
+    for (const op of r.u.ops) if (op.name === 'monitor') perInterval.set(intervalOrZero(op.interval), (perInterval.get(intervalOrZero(op.interval)) ?? 0) + 1);
     for (const op of r.u.ops) {
       if (op.name !== 'monitor' || op.enabled === 'false') continue;
+      if ((perInterval.get(intervalOrZero(op.interval)) ?? 0) > 1) continue;
       if (op.role && !/^Started$/i.test(op.role)) continue;
       // A promoted clone instance runs only its Promoted-role monitors (see promotable.ts).
       if (!op.role && r.nextRole === 'Promoted') continue;
