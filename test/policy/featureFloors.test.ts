@@ -9,37 +9,37 @@ import { assertFeatureFloors, type FeatureFloors } from './cases.js';
 const FLOOR: FeatureFloors = {
   'agents-not-installed': [0, 0, 0], // tier 2, 1 cases
   'base-score': [1, 1, 1], // tier 1, 1 cases
-  'bundles': [12, 12, 6], // tier 3, 25 cases
-  'clones': [29, 30, 28], // tier 1, 30 cases
+  'bundles': [13, 13, 6], // tier 3, 25 cases
+  'clones': [30, 30, 28], // tier 1, 30 cases
   'clones-basic': [10, 10, 10], // tier 1, 10 cases
-  'colocation': [16, 16, 16], // tier 1, 19 cases
+  'colocation': [18, 19, 16], // tier 1, 19 cases
   'colocation-basic': [9, 9, 9], // tier 1, 9 cases
   'defaults': [3, 3, 3], // tier 1, 3 cases
   'discovery-shutdown-lock': [0, 0, 2], // tier 2, 4 cases
-  'groups': [14, 15, 15], // tier 1, 18 cases
+  'groups': [18, 18, 17], // tier 1, 18 cases
   'guest-nodes': [9, 8, 11], // tier 3, 14 cases
   'history': [1, 1, 1], // tier 2, 1 cases
   'interleave': [6, 6, 6], // tier 1, 6 cases
   'managed-maintenance': [8, 8, 8], // tier 1, 8 cases
-  'migration': [36, 35, 37], // tier 2, 42 cases
+  'migration': [38, 37, 37], // tier 2, 42 cases
   'monitors': [2, 2, 2], // tier 1, 2 cases
   'multiple-active': [1, 1, 1], // tier 1, 1 cases
   'node-attributes': [8, 8, 8], // tier 1, 8 cases
   'node-health': [12, 12, 12], // tier 2, 12 cases
   'node-maintenance': [3, 2, 3], // tier 2, 3 cases
   'node-recovery-fencing': [12, 11, 12], // tier 1, 12 cases
-  'notifications': [4, 4, 5], // tier 2, 6 cases
+  'notifications': [6, 6, 5], // tier 2, 6 cases
   'ocf-degraded': [1, 1, 1], // tier 2, 1 cases
   'one-or-more-ordering': [13, 13, 14], // tier 2, 14 cases
-  'op-intervals': [0, 0, 1], // tier 2, 1 cases
-  'ordering': [15, 15, 16], // tier 1, 16 cases
+  'op-intervals': [1, 1, 1], // tier 2, 1 cases
+  'ordering': [16, 16, 16], // tier 1, 16 cases
   'orphans': [3, 3, 3], // tier 1, 3 cases
   'params-digests': [11, 10, 12], // tier 2, 12 cases
   'placement-strategy': [2, 2, 2], // tier 2, 2 cases
   'primitives': [8, 8, 8], // tier 1, 8 cases
-  'promotable': [35, 35, 33], // tier 1, 44 cases
-  'quorum': [9, 9, 9], // tier 1, 10 cases
-  'regressions': [40, 41, 48], // tier 2, 55 cases
+  'promotable': [41, 42, 37], // tier 1, 44 cases
+  'quorum': [10, 10, 10], // tier 1, 10 cases
+  'regressions': [44, 46, 51], // tier 2, 55 cases
   'remote-nodes': [13, 13, 18], // tier 3, 19 cases
   'resource-recovery': [16, 16, 16], // tier 1, 16 cases
   'resource-sets': [3, 3, 3], // tier 2, 3 cases
