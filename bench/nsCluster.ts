@@ -12,6 +12,7 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { bridgeNamespaces } from './netns.js';
 
 export const IP = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'].find(p => existsSync(p));
 
@@ -124,18 +125,7 @@ export async function measureNs(sys: NsSystem, opts: { runs: readonly { size: nu
   let daemons: ChildProcess[] = [];
   const watchers: ChildProcess[] = [];
   try {
-    ip('netns', 'add', br);
-    ip('-n', br, 'link', 'add', 'br0', 'type', 'bridge');
-    ip('-n', br, 'link', 'set', 'br0', 'up');
-    for (const [i, ns] of nss.entries()) {
-      ip('netns', 'add', ns);
-      ip('-n', ns, 'link', 'set', 'lo', 'up');
-      ip('-n', br, 'link', 'add', `v${i + 1}`, 'type', 'veth', 'peer', 'name', 'qv0', 'netns', ns);
-      ip('-n', br, 'link', 'set', `v${i + 1}`, 'master', 'br0');
-      ip('-n', br, 'link', 'set', `v${i + 1}`, 'up');
-      ip('-n', ns, 'addr', 'add', `${addrs[i]}/24`, 'dev', 'qv0');
-      ip('-n', ns, 'link', 'set', 'qv0', 'up');
-    }
+    bridgeNamespaces(ip, br, nss, addrs);
     daemons = sys.startDaemons?.(nss, addrs) ?? [];
     for (const r of opts.runs) {
       const outs = await runAll(nss.map((_, i) => exec(i, sys.driver('throughput', i, r))), 150_000);

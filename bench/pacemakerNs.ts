@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { IP } from './nsCluster.js';
+import { bridgeNamespaces } from './netns.js';
 import type { FailoverSample } from './failover.js';
 
 const COROSYNC = ['/usr/sbin/corosync', '/usr/bin/corosync'].find(p => existsSync(p));
@@ -101,18 +102,7 @@ export async function pacemakerFailoverOnce(tokenMs: number): Promise<FailoverSa
     return m ? [...m[1]!.matchAll(/<node name="([^"]+)"/g)].map(x => x[1]!) : [];
   };
   try {
-    run('netns', 'add', br);
-    run('-n', br, 'link', 'add', 'br0', 'type', 'bridge');
-    run('-n', br, 'link', 'set', 'br0', 'up');
-    for (const [i, ns] of nss.entries()) {
-      run('netns', 'add', ns);
-      run('-n', ns, 'link', 'set', 'lo', 'up');
-      run('-n', br, 'link', 'add', `v${i + 1}`, 'type', 'veth', 'peer', 'name', 'qv0', 'netns', ns);
-      run('-n', br, 'link', 'set', `v${i + 1}`, 'master', 'br0');
-      run('-n', br, 'link', 'set', `v${i + 1}`, 'up');
-      run('-n', ns, 'addr', 'add', `${addrs[i]}/24`, 'dev', 'qv0');
-      run('-n', ns, 'link', 'set', 'qv0', 'up');
-    }
+    bridgeNamespaces(run, br, nss, addrs);
     const key = path.join(dir, 'authkey');
     writeFileSync(key, randomBytes(256), { mode: 0o400 });
     const cfg = path.join(dir, 'corosync.conf');

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { agreed, startNode, type NodeProc } from './totemProcs.js';
 import { waitFor } from './socketHelpers.js';
+import { bridgeNamespaces } from '../../bench/netns.js';
 
 export const IP = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'].find(p => existsSync(p));
 /** Why the namespace tests cannot run here, or false. */
@@ -47,19 +48,7 @@ export function makeBridge(n: number, tag: string, subnet: number): Bridge {
     for (const ns of [...nodeNs, brNs]) spawnSync(ip, ['netns', 'del', ns], { stdio: 'pipe' });
   };
   try {
-    run('netns', 'add', brNs);
-    run('-n', brNs, 'link', 'set', 'lo', 'up');
-    run('-n', brNs, 'link', 'add', 'br0', 'type', 'bridge');
-    run('-n', brNs, 'link', 'set', 'br0', 'up');
-    nodeNs.forEach((ns, i) => {
-      run('netns', 'add', ns);
-      run('-n', ns, 'link', 'set', 'lo', 'up');
-      run('-n', brNs, 'link', 'add', `v${i + 1}`, 'type', 'veth', 'peer', 'name', IFACE, 'netns', ns);
-      run('-n', brNs, 'link', 'set', `v${i + 1}`, 'master', 'br0');
-      run('-n', brNs, 'link', 'set', `v${i + 1}`, 'up');
-      run('-n', ns, 'addr', 'add', `${addrs[i]}/24`, 'dev', IFACE);
-      run('-n', ns, 'link', 'set', IFACE, 'up');
-    });
+    bridgeNamespaces(run, brNs, nodeNs, addrs, IFACE);
   } catch (e) {
     destroy();
     throw e;
