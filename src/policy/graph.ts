@@ -41,6 +41,10 @@ export interface GraphAction {
   readonly resource?: GraphResourceRef;
   /** CRM_meta_* and resource parameters, as the agent will receive them. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** crm_event mode: `cib` for an event the controller carries out on the CIB alone (lrm_delete). */
+  readonly mode?: string;
+  /** shutdown-lock: the stop of a locked resource carries the lock's start (epoch seconds). */
+  readonly shutdownLock?: number;
   /** Node uuids that this action takes down (fencing, shutdown). */
   readonly downed?: readonly string[];
   /** Synapse priority (0 when absent). */

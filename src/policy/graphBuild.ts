@@ -90,10 +90,12 @@ export function buildGraph(ctx: Ctx): { graph: TransitionGraph; ids: Map<Act, nu
       key: gkey,
       ...(gkey !== a.key ? { internalKey: a.key } : {}),
       ...(n && (a.kind !== 'pseudo_event' || a.task === 'stonith') ? { node: { name: n.name, uuid: n.uuid } } : {}),
-      ...(r && (a.kind === 'rsc_op' || a.task === 'clear_failcount')
+      ...(r && (a.kind === 'rsc_op' || a.task === 'clear_failcount' || a.task === 'lrm_delete')
         ? { resource: { id: cn.rscId ?? r.id, ...(cn.longId ? { longId: cn.longId } : {}), ...(cn.runAs ? { runAs: cn.runAs } : {}), class: r.u.class ?? 'ocf', ...(r.u.provider ? { provider: r.u.provider } : {}), type: r.u.type ?? '' } }
         : {}),
       attributes: { ...instanceGraphMeta(a), ...a.attrs },
+      ...(a.kind === 'crm_event' && a.task === 'lrm_delete' ? { mode: 'cib' } : {}),
+      ...(r?.shutdownLock && a.kind === 'rsc_op' && a.task === 'stop' && a.node === r.shutdownLock.node ? { shutdownLock: r.shutdownLock.time } : {}),
       ...(a.downed ? { downed: [...a.downed] } : {}),
       priority: cloneGraphPriority(a),
       inputs: [...(inputs.get(a) ?? [])].sort((x, y) => x - y),

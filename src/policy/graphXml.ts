@@ -16,8 +16,9 @@ function nodeAttrs(a: GraphAction): string {
   return a.node ? ` on_node="${esc(a.node.name)}" on_node_uuid="${esc(a.node.uuid)}"` : '';
 }
 
-function head(a: GraphAction): string {
-  return `<${a.kind} id="${a.id}" operation="${esc(a.operation)}" operation_key="${esc(a.key)}"${a.internalKey && a.operation !== 'cancel' ? ` internal_operation_key="${esc(a.internalKey)}"` : ''}${nodeAttrs(a)}`;
+/** The action element's opening; `asInput` for a trigger, which lacks the action-only shutdown-lock. */
+function head(a: GraphAction, asInput = false): string {
+  return `<${a.kind}${a.mode !== undefined ? ` mode="${esc(a.mode)}"` : ''} id="${a.id}" operation="${esc(a.operation)}" operation_key="${esc(a.key)}"${a.internalKey && a.operation !== 'cancel' ? ` internal_operation_key="${esc(a.internalKey)}"` : ''}${nodeAttrs(a)}${a.shutdownLock !== undefined && !asInput ? ` shutdown-lock="${a.shutdownLock}"` : ''}`;
 }
 
 /** Attributes in byte order, the feature set among them, as Pacemaker sorts them. */
@@ -69,7 +70,7 @@ export function formatGraphXml(graph: TransitionGraph): string {
         const src = byId.get(id);
         if (!src) continue;
         lines.push('      <trigger>');
-        lines.push(`        ${head(src)}/>`);
+        lines.push(`        ${head(src, true)}/>`);
         lines.push('      </trigger>');
       }
       lines.push('    </inputs>');

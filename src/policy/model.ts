@@ -34,8 +34,16 @@ export interface Coloc {
   readonly configuredPrimary?: PRsc;
 }
 
+/** A shutdown lock: the node a resource is held to, and when the lock began (epoch seconds). */
+export interface ShutdownLock {
+  readonly node: string;
+  readonly time: number;
+}
+
 /** A resource as the scheduler works with it. */
 export interface PRsc {
+  /** shutdown-lock: the node this resource is held to (see shutdownLock.ts). */
+  shutdownLock?: ShutdownLock;
   readonly id: string;
   readonly variant: PolicyVariant;
   readonly u: UnpackedResource;

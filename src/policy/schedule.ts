@@ -3,6 +3,7 @@
  * Each stage lives in its own file; this one only runs them in order.
  * @module
  */
+import { applyShutdownLocks, clearExpiredLocks } from './shutdownLock.js';
 import type { Cib } from '../cib/types.js';
 import type { UnpackedCluster } from '../cib/unpack/types.js';
 import { buildContext } from './stageUnpack.js';
@@ -55,6 +56,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   const ctx = buildContext(cluster);
   clearExpiredFailcounts(ctx);
   applyLocations(ctx);
+  applyShutdownLocks(ctx);
   applyNodeHealth(ctx);
   avoidRemoteNodes(ctx);
   applyTickets(ctx);
@@ -65,6 +67,7 @@ export function scheduleUnpacked(cluster: UnpackedCluster): ScheduleResult {
   applyBundlePlacement(ctx);
   // Unpacking the status creates the active recurring ops before any check.
   const earlyStops = failedStopWalker(ctx);
+  clearExpiredLocks(ctx);
   precreateActiveRecurring(ctx, earlyStops.visit);
   scheduleAgentChanges(ctx);
   const changed = scheduleDefinitionChanges(ctx);

@@ -99,7 +99,7 @@ function execLine(a: GraphAction): string {
   if (a.kind === 'pseudo_event') return `  * Pseudo action:   ${a.key}${a.operation === 'stonith' && a.node ? ` on ${a.node.name}` : ''}`;
   if (a.kind === 'crm_event') {
     if (a.operation === 'stonith') return `  * Fencing ${a.node?.name} (${a.attributes['CRM_meta_stonith_action'] ?? 'reboot'})`;
-    if (a.operation === 'clear_failcount') return `  * Cluster action:  clear_failcount for ${a.resource?.id} on ${a.node?.name}`;
+    if (a.resource) return `  * Cluster action:  ${a.operation} for ${a.resource.id} on ${a.node?.name}`;
     return `  * Cluster action:  ${a.operation} on ${a.node?.name}`;
   }
   const interval = Number(a.attributes['CRM_meta_interval'] ?? 0);

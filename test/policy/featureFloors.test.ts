@@ -15,7 +15,7 @@ const FLOOR: FeatureFloors = {
   'colocation': [18, 19, 16], // tier 1, 19 cases
   'colocation-basic': [9, 9, 9], // tier 1, 9 cases
   'defaults': [3, 3, 3], // tier 1, 3 cases
-  'discovery-shutdown-lock': [0, 0, 2], // tier 2, 4 cases
+  'discovery-shutdown-lock': [2, 2, 4], // tier 2, 4 cases
   'groups': [18, 18, 17], // tier 1, 18 cases
   'guest-nodes': [9, 8, 11], // tier 3, 14 cases
   'history': [1, 1, 1], // tier 2, 1 cases
