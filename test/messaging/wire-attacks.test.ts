@@ -55,6 +55,30 @@ function checkConfidential(captured: Buffer[], key: Buffer): void {
   }
 }
 
+/**
+ * Starts the members, waits for the 3-member view through the relay and shows a secret
+ * crosses it only encrypted; returns the recorders and how much was captured by then
+ * (frames from there on certainly reached n2).
+ */
+async function formThroughRelay(ts: Endpoint[], captured: Buffer[], key: Buffer): Promise<{ recs: ReturnType<typeof record>[]; formedAt: number }> {
+  await Promise.all(ts.map(t => t.start()));
+  const recs = ts.map(record);
+  assert.ok(await waitFor(() => sameView(ts, ['n1', 'n2', 'n3']), 10_000), 'view formed through the relay');
+  const formedAt = captured.length;
+  assert.ok(ts[0]!.broadcast({ secret: MARKER }).ok);
+  assert.ok(await waitFor(() => recs.every(r => r.messages.some(m => (m.payload as { secret?: string }).secret === MARKER)), 5_000));
+  checkConfidential(captured, key);
+  return { recs, formedAt };
+}
+
+/** Nothing of the attack reached the protocol: same ring, same view, still delivering. */
+async function assertRingHeld(ts: Endpoint[], recs: ReturnType<typeof record>[], ring: unknown): Promise<void> {
+  assert.deepEqual(ts[1]!.view()!.ringId, ring);
+  assert.ok(sameView(ts, ['n1', 'n2', 'n3']));
+  assert.ok(ts[2]!.broadcast('after-attack').ok);
+  assert.ok(await waitFor(() => recs.every(r => r.messages.some(m => m.payload === 'after-attack')), 5_000));
+}
+
 test('totem tcp, encrypted: a man in the middle replays, flips, cuts, forges and floods; n2 drops and counts each, the ring goes on', async () => {
   const key = testKey();
   const ports = await freePorts(4);
@@ -86,14 +110,7 @@ test('totem tcp, encrypted: a man in the middle replays, flips, cuts, forges and
   const timers = { tokenMs: 300, tokenCoefficientMs: 100, joinMs: 30, mergeMs: 100 };
   const ts: Endpoint[] = nodes.map(nd => totemTcp({ nodeId: nd.id, nodes: nd.id === 1 ? viaRelay(nodes, relayPort) : nodes, key, encrypt: true, ...timers }).unwrap());
   try {
-    await Promise.all(ts.map(t => t.start()));
-    const recs = ts.map(record);
-    assert.ok(await waitFor(() => sameView(ts, ['n1', 'n2', 'n3']), 10_000), 'ring formed through the proxy');
-    // Frames from here on certainly reached n2 (earlier ones may have met a closed port).
-    const formedAt = captured.length;
-    assert.ok(ts[0]!.broadcast({ secret: MARKER }).ok);
-    assert.ok(await waitFor(() => recs.every(r => r.messages.some(m => (m.payload as { secret?: string }).secret === MARKER)), 5_000));
-    checkConfidential(captured, key);
+    const { recs, formedAt } = await formThroughRelay(ts, captured, key);
 
     const ring = ts[1]!.view()!.ringId;
     const n2 = ts[1]!.stats;
@@ -114,11 +131,7 @@ test('totem tcp, encrypted: a man in the middle replays, flips, cuts, forges and
     assert.ok(await waitFor(() => Object.values(n2.dropped).reduce((a, b) => a + b) - Object.values(before).reduce((a, b) => a + b) >= 6, 3_000),
       `n2 counted the attacks: ${JSON.stringify(delta(n2.dropped, before))}`);
     assert.deepEqual(delta(n2.dropped, before), want);
-    // Nothing of it reached the protocol: same ring, still delivering.
-    assert.deepEqual(ts[1]!.view()!.ringId, ring);
-    assert.ok(sameView(ts, ['n1', 'n2', 'n3']));
-    assert.ok(ts[2]!.broadcast('after-attack').ok);
-    assert.ok(await waitFor(() => recs.every(r => r.messages.some(m => m.payload === 'after-attack')), 5_000));
+    await assertRingHeld(ts, recs, ring);
 
     // A length prefix over the limit: the stream cannot be resynchronised, the link is cut; n1 dials again.
     const connectsBefore = ts[0]!.stats.connects;
@@ -154,13 +167,7 @@ test('udp unicast, encrypted: a relay replays, flips, cuts, forges and floods da
   }).unwrap());
   const inject = (b: Buffer): Promise<void> => new Promise(r => relay.send(b, nodes[1]!.port, '127.0.0.1', () => r()));
   try {
-    await Promise.all(ts.map(t => t.start()));
-    const recs = ts.map(record);
-    assert.ok(await waitFor(() => sameView(ts, ['n1', 'n2', 'n3']), 10_000), 'view formed through the relay');
-    const formedAt = captured.length;
-    assert.ok(ts[0]!.broadcast({ secret: MARKER }).ok);
-    assert.ok(await waitFor(() => recs.every(r => r.messages.some(m => (m.payload as { secret?: string }).secret === MARKER)), 5_000));
-    checkConfidential(captured, key);
+    const { recs, formedAt } = await formThroughRelay(ts, captured, key);
 
     const ring = ts[1]!.view()!.ringId;
     const n2 = ts[1]!.stats;
@@ -183,10 +190,7 @@ test('udp unicast, encrypted: a relay replays, flips, cuts, forges and floods da
     const want = { REPLAYED: 2, BAD_MAC: 2, TRUNCATED: 1, MALFORMED: 1, OVERSIZED: 1 };
     assert.ok(await waitFor(() => n2.dropped.OVERSIZED > before.OVERSIZED, 3_000), `n2 counted the attacks: ${JSON.stringify(delta(n2.dropped, before))}`);
     assert.deepEqual(delta(n2.dropped, before), want);
-    assert.deepEqual(ts[1]!.view()!.ringId, ring);
-    assert.ok(sameView(ts, ['n1', 'n2', 'n3']));
-    assert.ok(ts[2]!.broadcast('after-attack').ok);
-    assert.ok(await waitFor(() => recs.every(r => r.messages.some(m => m.payload === 'after-attack')), 5_000));
+    await assertRingHeld(ts, recs, ring);
   } finally {
     await Promise.all(ts.map(t => t.stop()));
     relay.close();

@@ -85,3 +85,12 @@ export function assertFeatureFloors(floors: FeatureFloors): void {
     assert.ok(g[0] >= floor[0] && g[1] >= floor[1] && g[2] >= floor[2], `${f}: got ${g.join('/')}, floor ${floor.join('/')}`);
   }
 }
+
+/** Asserts that a case matches Pacemaker 2.1.5 in summary, graph (by meaning) and scores. */
+export function assertCaseMatches(c: CaseRow): void {
+  const r = runCase(c);
+  assert.equal(r.error, undefined);
+  assert.ok(r.summary, `summary differs:\n${r.summaryText ?? ''}`);
+  assert.ok(r.graph, `graph differs: ${JSON.stringify(r.diff)?.slice(0, 2000)}`);
+  assert.ok(r.scores, 'scores differ');
+}
