@@ -29,6 +29,8 @@ export type CibOp =
   | { readonly op: 'lrm-replace-node'; readonly node: string; readonly lrm: readonly LrmResource[] }
   | { readonly op: 'lrm-op'; readonly node: string; readonly rsc: LrmAgentRef; readonly records: readonly LrmRscOp[]; readonly remove?: readonly string[] }
   | { readonly op: 'lrm-erase'; readonly node: string; readonly rsc?: string }
+  /** shutdown-lock: the resource's history on the node records the lock's start (epoch s). */
+  | { readonly op: 'lrm-lock'; readonly node: string; readonly rsc: string; readonly time: number }
   | { readonly op: 'transient'; readonly node: string; readonly name: string; readonly value: string | null }
   | { readonly op: 'transient-clear'; readonly node?: string; readonly prefixes: readonly string[] }
   | { readonly op: 'cib-attrs'; readonly dcUuid?: string; readonly haveQuorum?: boolean };
@@ -107,6 +109,10 @@ function applyOne(cib: Cib, o: CibOp): Cib {
       return withNodeState(cib, o.node, st => ({ ...st, lrm: upsertOps(st.lrm ?? [], o.rsc, o.records, o.remove ?? []) }));
     case 'lrm-erase':
       return withNodeState(cib, o.node, st => ({ ...st, lrm: o.rsc === undefined ? [] : (st.lrm ?? []).filter(r => r.id !== o.rsc) }));
+    case 'lrm-lock':
+      return withNodeState(cib, o.node, st => ({
+        ...st, lrm: (st.lrm ?? []).map(r => (r.id === o.rsc ? { ...r, extra: { ...(r.extra ?? {}), 'shutdown-lock': String(o.time) } } : r)),
+      }));
     case 'transient':
       return withNodeState(cib, o.node, st => ({
         ...st, transient: setInSets(st.transient, 'instance_attributes', `status-${st.id}`, o.name, o.value),

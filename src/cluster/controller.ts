@@ -144,6 +144,10 @@ export class Controller implements GraphExecutor {
         ok, timedOut: msg.opStatus === OpStatus.TIMEOUT,
         detail: `rc=${msg.rc} op-status=${msg.opStatus}${msg.output ? ` (${msg.output.split('\n').filter(Boolean).pop()})` : ''}`,
       };
+      // shutdown-lock: the stop's history keeps the lock, so the resource waits for this node.
+      if (f.outcome.ok && f.action.operation === 'stop' && f.action.shutdownLock !== undefined) {
+        ops.push({ op: 'lrm-lock', node: from, rsc: u.rsc.id, time: f.action.shutdownLock });
+      }
     }
     this.node.broadcastCib(ops, 'result', { key: msg.key });
   }
@@ -316,6 +320,14 @@ export class Controller implements GraphExecutor {
   cluster(a: GraphAction, ctx: ActionContext): Promise<ActionOutcome> {
     if (a.operation === 'clear_failcount') return this.clearFailcount(a, ctx);
     const node = a.node?.name;
+    // An expired shutdown lock: the resource's history there is deleted in the CIB alone.
+    if (a.operation === 'lrm_delete' && node && a.resource) {
+      const rsc = a.resource.id;
+      return new Promise(resolve => {
+        this.inflight.set(ctx.transitionKey, { action: a, targetRc: 0, resolve, outcome: { ok: true } });
+        this.node.broadcastCib([{ op: 'lrm-erase', node, rsc }], 'result', { key: ctx.transitionKey });
+      });
+    }
     if (a.operation === 'do_shutdown' && node) {
       return new Promise(resolve => {
         this.inflight.set(ctx.transitionKey, { action: a, targetRc: 0, resolve, outcome: { ok: true } });
