@@ -7,7 +7,8 @@
  * or bundle instances.
  * @module
  */
-import { intervalOrZero, isTrue } from '../cib/values.js';
+import { isTrue } from '../cib/values.js';
+import { recordedShutdownLock } from '../cib/unpack/shutdownLock.js';
 import { INFINITY, primitivesOf, type Act, type Ctx, type PRsc, type ShutdownLock } from './model.js';
 import { opMeta } from './actions.js';
 import { applyToTree } from './location.js';
@@ -43,15 +44,11 @@ export function applyShutdownLocks(ctx: Ctx): void {
  * mode), so the lock is gone for good.
  */
 export function clearExpiredLocks(ctx: Ctx): void {
-  if (!isTrue(ctx.cluster.options.raw['shutdown-lock'])) return;
-  const limitS = Math.floor(intervalOrZero(ctx.cluster.options.raw['shutdown-lock-limit']) / 1000);
-  if (limitS <= 0) return;
   for (const st of ctx.cluster.cib.status.nodes) {
     const n = ctx.nodes.get(st.uname ?? st.id);
     if (!n) continue;
     for (const lr of st.lrm ?? []) {
-      const lockTime = Number.parseInt(lr.extra?.['shutdown-lock'] ?? '', 10);
-      if (!Number.isFinite(lockTime) || lockTime === 0 || ctx.cluster.now <= lockTime + limitS) continue;
+      if (recordedShutdownLock(ctx.cluster.options.raw, lr, ctx.cluster.now)?.expired !== true) continue;
       const p = ctx.byId.get(lr.id);
       if (!p || p.variant !== 'primitive') continue;
       const a: Act = {

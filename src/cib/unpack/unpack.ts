@@ -4,13 +4,13 @@
  * @module
  */
 import type { Cib, LrmResource, NodeState, Primitive, Template } from '../types.js';
-import { parseInterval } from '../values.js';
 import { cibRulePredicate, flattenSets, type RulePredicate } from './nvs.js';
 import { unpackOptions } from './options.js';
 import { compareNames, configuredNodes, determineOnline, markUnclean, newNode, remoteNodesFrom } from './nodes.js';
 import { addCloneInstance, buildResource, newResource, ROLE_ORDER, stripInstance, topOf, walk, type TreeContext } from './tree.js';
 import { activeRecurring, replay, sortOps, type FailPolicy } from './history.js';
 import { replicaOnNode } from './bundle.js';
+import { recordedShutdownLock } from './shutdownLock.js';
 import { migrateFromFailure, migrateToFailure, migrateToSuccess, type MigrationWorld } from './migration.js';
 import type { ClusterOptions, UnpackedCluster, UnpackedNode, UnpackedResource, UnpackOptions, UnpackedTicket } from './types.js';
 
@@ -349,18 +349,12 @@ function orphanResource(ctx: Ctx, lr: LrmResource): UnpackedResource {
 function unpackLrmResource(ctx: Ctx, node: UnpackedNode, lr: LrmResource): void {
   if (lr.ops.length === 0) return;
   const rsc = unpackFind(ctx, node, lr.id) ?? orphanResource(ctx, lr);
-  if (isTrueish(ctx.options.raw['shutdown-lock'])) {
-    // unpack_shutdown_lock: the resource stays locked to the node that shut down, until the limit passes.
-    const lockTime = Number.parseInt(lr.extra?.['shutdown-lock'] ?? '', 10);
-    if (Number.isFinite(lockTime) && lockTime !== 0) {
-      const lim = parseInterval(ctx.options.raw['shutdown-lock-limit'] ?? '0');
-      const limitS = lim.ok ? Math.floor(lim.val / 1000) : 0;
-      // An expired lock only has its history cleared by the scheduler; the ops still count.
-      if (!(limitS > 0 && ctx.now > lockTime + limitS)) {
-        rsc.lockNode = node.name;
-        rsc.lockTime = lockTime;
-      }
-    }
+  // unpack_shutdown_lock: the resource stays locked to the node that shut down, until the
+  // limit passes. An expired lock only has its history cleared by the scheduler; the ops still count.
+  const lock = recordedShutdownLock(ctx.options.raw, lr, ctx.now);
+  if (lock !== undefined && !lock.expired) {
+    rsc.lockNode = node.name;
+    rsc.lockTime = lock.time;
   }
   const sorted = sortOps(lr.ops);
   const savedRole = rsc.role;
