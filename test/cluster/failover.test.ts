@@ -154,22 +154,51 @@ test('promotable clone: one instance promoted; after its node dies and is fenced
   assert.equal(w.services.check().length, 0);
 });
 
-test('a clean shutdown moves resources away first and the node is not fenced', async () => {
-  const w = await makeWorld();
-  await w.cluster.configure(c => c.stonith(w.fenceDevice()).resource(Resource.function('svc', w.services.agent('svc')).monitor('5s')));
+/**
+ * A fenced cluster running `svc` (with these cluster properties): the node running
+ * it shuts down cleanly; returns that node once the cluster settled again without
+ * fencing it, the node offline.
+ */
+async function shutDownSvcOwner(w: Awaited<ReturnType<typeof makeWorld>>, props: Record<string, string> = {}): Promise<string> {
+  await w.cluster.configure(c => {
+    let b = c.stonith(w.fenceDevice()).resource(Resource.function('svc', w.services.agent('svc')).monitor('5s'));
+    for (const [k, v] of Object.entries(props)) b = b.property(k, v);
+    return b;
+  });
   assert.ok((await w.cluster.settle({ timeoutMs: 30_000 })).ok);
   const owner = w.services.nodesOf('svc')[0]!;
   const r = await w.cluster.shutdown(owner);
   assert.ok(r.ok, r.err ? r.val.message : '');
   const s = await w.cluster.settle({ timeoutMs: 30_000 });
   assert.ok(s.ok, s.err ? s.val.message : '');
-  const now = w.services.nodesOf('svc');
-  assert.equal(now.length, 1);
-  assert.notEqual(now[0], owner);
   assert.deepEqual(w.fenced, []);
   assert.equal(s.val.fenceHistory.length, 0);
   assert.equal(s.val.nodes.find(n => n.name === owner)?.state, 'offline');
+  return owner;
+}
+
+test('a clean shutdown moves resources away first and the node is not fenced', async () => {
+  const w = await makeWorld();
+  const owner = await shutDownSvcOwner(w);
+  const now = w.services.nodesOf('svc');
+  assert.equal(now.length, 1);
+  assert.notEqual(now[0], owner);
   assert.ok(w.services.log.findIndex(l => l.op === 'stop' && l.node === owner) >= 0, 'stopped on the leaving node');
+});
+
+test('shutdown-lock: the leaving node\'s resource stays stopped, locked to it, and starts there when it rejoins', async () => {
+  const w = await makeWorld();
+  const owner = await shutDownSvcOwner(w, { 'shutdown-lock': 'true' });
+  assert.deepEqual(w.services.nodesOf('svc'), [], 'not recovered elsewhere while its node is away');
+  // Still held after time passes (a recheck schedules again and must not move it).
+  await w.cluster.runFor(20_000);
+  assert.deepEqual(w.services.nodesOf('svc'), []);
+  // The machine powers off after its clean shutdown, then boots and rejoins.
+  w.net.crash(owner);
+  w.net.restart(owner);
+  const s = await w.cluster.settle({ timeoutMs: 30_000 });
+  assert.ok(s.ok, s.err ? s.val.message : '');
+  assert.deepEqual(w.services.nodesOf('svc'), [owner], 'started again on the node it was locked to');
 });
 
 test('failure-timeout: an expired failure is forgotten at the next recheck', async () => {
