@@ -16,7 +16,7 @@ import { TransitionRunner, type ActionContext, type ActionOutcome, type GraphExe
 import { OpStatus } from '../agents/codes.js';
 import type { FenceAction } from '../fencing/device.js';
 import { getFromSets, type CibOp } from './cibOps.js';
-import type { ClusterMessage, FenceHistoryEntry } from './messages.js';
+import type { CibCause, ClusterMessage, FenceHistoryEntry } from './messages.js';
 import type { Node } from './Node.js';
 
 const log = logger('cluster:controller');
@@ -302,14 +302,11 @@ export class Controller implements GraphExecutor {
       this.fenceFailedAt = now;
       return { ok: false, detail: r.val.message };
     }
-    return new Promise(resolve => {
-      this.inflight.set(ctx.transitionKey, { action: a, targetRc: 0, resolve, outcome: { ok: true } });
-      this.node.broadcastCib([
-        { op: 'node-state', node: target, inCcm: 'false', crmd: 'offline', join: 'down', expected: 'down' },
-        { op: 'lrm-erase', node: target },
-        { op: 'transient-clear', node: target, prefixes: [''] },
-      ], 'fencing', { key: ctx.transitionKey });
-    });
+    return this.completeOnWrite(a, ctx, [
+      { op: 'node-state', node: target, inCcm: 'false', crmd: 'offline', join: 'down', expected: 'down' },
+      { op: 'lrm-erase', node: target },
+      { op: 'transient-clear', node: target, prefixes: [''] },
+    ], 'fencing');
   }
 
   /**
@@ -321,19 +318,8 @@ export class Controller implements GraphExecutor {
     if (a.operation === 'clear_failcount') return this.clearFailcount(a, ctx);
     const node = a.node?.name;
     // An expired shutdown lock: the resource's history there is deleted in the CIB alone.
-    if (a.operation === 'lrm_delete' && node && a.resource) {
-      const rsc = a.resource.id;
-      return new Promise(resolve => {
-        this.inflight.set(ctx.transitionKey, { action: a, targetRc: 0, resolve, outcome: { ok: true } });
-        this.node.broadcastCib([{ op: 'lrm-erase', node, rsc }], 'result', { key: ctx.transitionKey });
-      });
-    }
-    if (a.operation === 'do_shutdown' && node) {
-      return new Promise(resolve => {
-        this.inflight.set(ctx.transitionKey, { action: a, targetRc: 0, resolve, outcome: { ok: true } });
-        this.node.broadcastCib([{ op: 'node-state', node, join: 'down', expected: 'down' }], 'result', { key: ctx.transitionKey });
-      });
-    }
+    if (a.operation === 'lrm_delete' && node && a.resource) return this.completeOnWrite(a, ctx, [{ op: 'lrm-erase', node, rsc: a.resource.id }], 'result');
+    if (a.operation === 'do_shutdown' && node) return this.completeOnWrite(a, ctx, [{ op: 'node-state', node, join: 'down', expected: 'down' }], 'result');
     return Promise.resolve({ ok: true });
   }
 
@@ -341,9 +327,14 @@ export class Controller implements GraphExecutor {
     const node = a.node?.name;
     const rsc = a.resource?.id;
     if (!node || !rsc) return Promise.resolve({ ok: true });
+    return this.completeOnWrite(a, ctx, [{ op: 'transient-clear', node, prefixes: [`fail-count-${rsc}#`, `last-failure-${rsc}#`] }], 'failcount');
+  }
+
+  /** Writes `ops` to the CIB; the action succeeds once they are in (the write carries its key). */
+  private completeOnWrite(a: GraphAction, ctx: ActionContext, ops: CibOp[], cause: CibCause): Promise<ActionOutcome> {
     return new Promise(resolve => {
       this.inflight.set(ctx.transitionKey, { action: a, targetRc: 0, resolve, outcome: { ok: true } });
-      this.node.broadcastCib([{ op: 'transient-clear', node, prefixes: [`fail-count-${rsc}#`, `last-failure-${rsc}#`] }], 'failcount', { key: ctx.transitionKey });
+      this.node.broadcastCib(ops, cause, { key: ctx.transitionKey });
     });
   }
 }
